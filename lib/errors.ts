@@ -1,0 +1,50 @@
+/**
+ * Every error a client can see, with its stable code and HTTP status.
+ * Domain code throws `AppError`s by code; only lib/http turns them into responses.
+ */
+export const ERROR_STATUS = {
+  INVALID_JSON: 400,
+  VALIDATION_ERROR: 400,
+  INVALID_CURSOR: 400,
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  TENANT_MISMATCH: 403,
+  TENANT_SUSPENDED: 403,
+  TENANT_NOT_FOUND: 404,
+  ROOM_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ROOM_CLOSED: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One offending field: `path` is dotted (`order_id`, `participant.email`), `body` for the whole body. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,0 +1,35 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { z } from 'zod';
+import { config } from '../config';
+import { logger } from '../log';
+import { authenticate, tenantResolver, type TenantMiddlewareOptions } from '../tenancy/middleware';
+import type { ApiEvent } from './apiEvent';
+import { bodyLimit } from './bodyLimit';
+import { httpErrors } from './httpErrors';
+import type { JsonResponse } from './responses';
+import { validateBody } from './validate';
+
+export interface HttpApiOptions {
+  /** The request body's schema; omit on routes without a body. */
+  body?: z.ZodType;
+  tenantFrom: TenantMiddlewareOptions['from'];
+}
+
+/**
+ * The middleware stack every HTTP function shares, in the order a request meets it:
+ * headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
+ * errors become JSON first and the security headers then go on every response.
+ */
+export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
+  middy<ApiEvent<Body>, JsonResponse>()
+    .use(injectLambdaContext(logger))
+    .use(httpSecurityHeaders())
+    .use(httpErrors({ logger }))
+    .use(httpHeaderNormalizer())
+    .use(body ? [bodyLimit({ maxBytes: config.maxBodyBytes }), httpJsonBodyParser(), validateBody(body)] : [])
+    .use(tenantResolver({ from: tenantFrom }))
+    .use(authenticate());

@@ -1,0 +1,26 @@
+import type middy from '@middy/core';
+import type { z } from 'zod';
+import { AppError, type FieldError } from '../errors';
+
+/** zod issues as `{path, message}` with dotted paths; `body` when the body itself is wrong. */
+export const fieldErrors = (error: z.ZodError): FieldError[] =>
+  error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join('.') : 'body',
+    message: issue.message,
+  }));
+
+/** Parse `value` with `schema` or throw a 400 naming every offending field. */
+export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, what = 'Request body'): z.output<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError('VALIDATION_ERROR', `${what} is invalid`, fieldErrors(result.error));
+  }
+  return result.data;
+};
+
+/** middy middleware: replaces the parsed JSON body by its validated, normalised form. */
+export const validateBody = (schema: z.ZodType): middy.MiddlewareObj<{ body: unknown }> => ({
+  before: async (request) => {
+    request.event.body = parseOrThrow(schema, request.event.body);
+  },
+});

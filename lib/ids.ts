@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * A platform id: a positive integer up to 2^53−1, sent as a JSON number or a numeric string.
+ * Normalised to its decimal string, the form every response and key uses.
+ */
+export const platformId = z.union([
+  z
+    .number({ error: 'must be a positive integer or a numeric string' })
+    .int('must be an integer')
+    .positive('must be a positive integer')
+    .max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991')
+    .transform(String),
+  z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]*$/, 'must be a positive integer or a numeric string')
+    .refine((value) => Number.isSafeInteger(Number(value)), 'must be at most 9007199254740991'),
+], { error: 'must be a positive integer or a numeric string' });
+
+export type PlatformId = z.output<typeof platformId>;

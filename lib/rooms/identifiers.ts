@@ -1,0 +1,25 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+
+/**
+ * A room's `_id` is 24 hex characters shaped like a Mongo ObjectId: 8 hex of creation time
+ * (seconds) then 16 hex naming the conversation. The conversation part is the room's storage
+ * reference, so a touch or a lookup by `_id` is a single keyed request; the time part makes a
+ * room recreated after cleanup a different room.
+ */
+export const conversationRef = (clientId: string, conversationKey: string): string =>
+  createHash('sha256').update(`${clientId}\u0000${conversationKey}`).digest('hex').slice(0, 16);
+
+export const roomObjectId = (ref: string, createdAt: Date): string =>
+  Math.floor(createdAt.getTime() / 1000).toString(16).padStart(8, '0') + ref;
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** The storage reference inside a room `_id`, or undefined if it is not a room id. */
+export const refOfRoomId = (id: string): string | undefined => (OBJECT_ID.test(id) ? id.slice(8) : undefined);
+
+/** A fresh 24-hex id for records that name nothing (participants, messages). */
+export const objectId = (at: Date = new Date()): string =>
+  Math.floor(at.getTime() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
+
+/** An 8-digit room number without a leading zero; uniqueness is enforced by a reservation. */
+export const randomRoomNumber = (): string => String(randomInt(10_000_000, 100_000_000));

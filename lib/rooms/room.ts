@@ -1,0 +1,49 @@
+import type { ChatType, ParticipantRole } from './chatType';
+
+/** A participant as stored inside its room (one per filled slot). */
+export interface Participant {
+  _id: string;
+  user_type: ParticipantRole;
+  user_id: string;
+  username?: string;
+  email?: string;
+  phone_num?: string;
+  display_image?: string;
+  created_date: string;
+  updated_date: string;
+}
+
+export interface LastMessage {
+  _id: string;
+  text: string;
+  sender_id: string;
+  sender_type: string;
+  created_date: string;
+}
+
+/** A chat room: one per (tenant, order, order vendor, conversation type). */
+export interface Room {
+  _id: string;
+  status: boolean;
+  type: ChatType;
+  room_id: string;
+  order_id: string;
+  order_vendor_id: string;
+  vendor_id: string;
+  agent_db: string;
+  db_name: string;
+  sub_domain: string;
+  client_id: string;
+  agent_id?: string;
+  order_user_id?: string;
+  vendor_user_id?: string;
+  participants: Partial<Record<ParticipantRole, Participant>>;
+  last_message?: LastMessage;
+  created_date: string;
+  updated_date: string;
+  __v: number;
+}
+
+/** The platform's room name; `oderVendor` is spelled as the published contract spells it. */
+export const roomName = (room: Pick<Room, 'room_id' | 'order_id' | 'order_vendor_id' | 'agent_id'>): string =>
+  `OrderNo-${room.room_id}-orderId-${room.order_id}-oderVendor-${room.order_vendor_id}-agentId-${room.agent_id ?? ''}`;

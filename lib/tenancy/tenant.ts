@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { platformId } from '../ids';
+
+export const ROLES = ['agent', 'user', 'vendor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A tenant registry record, as stored in the tenants table. */
+export const tenantRecord = z.object({
+  client_id: platformId,
+  sub_domain: z.string().min(1),
+  db_name: z.string().min(1),
+  name: z.string().min(1),
+  status: z.enum(['active', 'suspended']),
+  /** HS256 keys; the first signs, all verify, so a key can be rotated without downtime. */
+  jwt_secrets: z.array(z.string().min(32)).min(1),
+  retention_days: z.number().int().positive().default(30),
+});
+
+export type TenantRecord = z.output<typeof tenantRecord>;
+
+/** What domain code knows of a tenant: never its secrets. */
+export interface Tenant {
+  readonly clientId: string;
+  readonly subDomain: string;
+  readonly dbName: string;
+  readonly name: string;
+  readonly status: 'active' | 'suspended';
+  readonly retentionDays: number;
+}
+
+export const toTenant = (record: TenantRecord): Tenant => ({
+  clientId: record.client_id,
+  subDomain: record.sub_domain,
+  dbName: record.db_name,
+  name: record.name,
+  status: record.status,
+  retentionDays: record.retention_days,
+});
+
+/** The authenticated caller, from a verified token. */
+export interface Actor {
+  readonly userId: string;
+  readonly role: Role;
+}
