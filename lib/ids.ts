@@ -14,8 +14,10 @@ export const platformId = z.union([
   z
     .string()
     .trim()
-    .regex(/^[1-9][0-9]*$/, 'must be a positive integer or a numeric string')
-    .refine((value) => Number.isSafeInteger(Number(value)), 'must be at most 9007199254740991'),
+    .refine(
+      (value) => /^[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value)),
+      'must be a positive integer up to 9007199254740991, as a number or a numeric string',
+    ),
 ], { error: 'must be a positive integer or a numeric string' });
 
 export type PlatformId = z.output<typeof platformId>;

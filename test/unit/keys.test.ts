@@ -1,0 +1,45 @@
+import { conversationRef, refOfRoomId, roomObjectId } from '../../lib/rooms/identifiers';
+import { expiryBucket, participantIndexKey, roomKey, roomNumberKey, tenantPrefix } from '../../lib/store/keys';
+
+const tenant = { clientId: '7' };
+
+describe('keys', () => {
+  it('begin with the tenant', () => {
+    expect(roomKey(tenant, 'abc')).toEqual({ pk: 'T#7#ROOM#abc', sk: 'ROOM' });
+    expect(roomNumberKey(tenant, '12345678').pk).toBe('T#7#ROOMNO#12345678');
+    expect(participantIndexKey(tenant, 'agent', '133')).toBe('T#7#AGENT#133');
+    expect(expiryBucket(tenant, Date.UTC(2026, 10, 25, 23, 59) / 1000)).toBe('T#7#EXP#2026-11-25');
+  });
+
+  it.each([undefined, {}, { clientId: '' }, { clientId: '0' }, { clientId: '1#2' }, { clientId: 7 }])(
+    'cannot be built without a valid tenant (%j)',
+    (scope) => {
+      expect(() => tenantPrefix(scope as never)).toThrow('A resolved tenant is required');
+      expect(() => roomKey(scope as never, 'abc')).toThrow();
+    },
+  );
+});
+
+describe('room identifiers', () => {
+  it('a room _id is 24 hex: creation seconds then the conversation reference', () => {
+    const ref = conversationRef('1', '5#2#agent_to_user');
+    const id = roomObjectId(ref, new Date('2023-03-24T09:53:33.984Z'));
+    expect(id).toMatch(/^[0-9a-f]{24}$/);
+    expect(id.slice(0, 8)).toBe((Date.UTC(2023, 2, 24, 9, 53, 33) / 1000).toString(16));
+    expect(refOfRoomId(id)).toBe(ref);
+  });
+
+  it('the reference differs per tenant and per conversation', () => {
+    const refs = new Set([
+      conversationRef('1', '5#2#agent_to_user'),
+      conversationRef('2', '5#2#agent_to_user'),
+      conversationRef('1', '5#2#vendor_to_user'),
+      conversationRef('1', '5#3#agent_to_user'),
+    ]);
+    expect(refs.size).toBe(4);
+  });
+
+  it.each(['', 'xyz', '641d731dee3408c461095a2', '641D731DEE3408C461095A2B'])('%j is not a room id', (id) => {
+    expect(refOfRoomId(id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+import { roomName, type Room } from '../../lib/rooms/room';
+import { toRoomData } from '../../lib/rooms/roomData';
+
+const room: Room = {
+  _id: '641d731dee3408c461095a2b',
+  status: true,
+  type: 'agent_to_user',
+  room_id: '52788594',
+  order_id: '10',
+  order_vendor_id: '9',
+  vendor_id: '7',
+  agent_db: 'ace',
+  db_name: 'ace',
+  sub_domain: '192.168.101.88',
+  client_id: '1',
+  agent_id: '141',
+  order_user_id: '1',
+  vendor_user_id: '141',
+  participants: {},
+  created_date: '2023-03-24T09:53:33.984Z',
+  updated_date: '2023-03-24T10:13:40.620Z',
+  __v: 0,
+};
+
+describe('roomName', () => {
+  it('follows the platform pattern, oderVendor spelling included', () => {
+    expect(roomName(room)).toBe('OrderNo-52788594-orderId-10-oderVendor-9-agentId-141');
+  });
+
+  it('leaves an unknown agent empty', () => {
+    expect(roomName({ ...room, agent_id: undefined })).toBe('OrderNo-52788594-orderId-10-oderVendor-9-agentId-');
+  });
+});
+
+describe('toRoomData', () => {
+  it('has exactly the 18 published fields in the published order', () => {
+    expect(Object.keys(toRoomData(room))).toEqual([
+      '_id', 'status', 'type', 'room_id', 'room_name', 'order_vendor_id', 'order_id', 'agent_db', 'vendor_id',
+      'sub_domain', 'vendor_user_id', 'order_user_id', 'agent_id', 'db_name', 'client_id', 'created_date',
+      'updated_date', '__v',
+    ]);
+  });
+
+  it('reports unknown slots as empty strings and never leaks storage fields', () => {
+    const data = toRoomData({ ...room, agent_id: undefined, order_user_id: undefined, vendor_user_id: undefined });
+    expect(data).toMatchObject({ agent_id: '', order_user_id: '', vendor_user_id: '' });
+    expect(JSON.stringify(data)).not.toMatch(/T#|pk|expires/);
+  });
+});
