@@ -1,7 +1,11 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { AppError } from '../errors';
 
-export type JsonResponse = APIGatewayProxyResultV2 & { statusCode: number; headers: Record<string, string> };
+/** An API Gateway (payload 2.0) result whose body is JSON. */
+export interface JsonResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** Chat data is personal: nothing we return may be stored by a browser or proxy. */
 const JSON_HEADERS = {

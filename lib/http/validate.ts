@@ -21,6 +21,10 @@ export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, wha
 /** middy middleware: replaces the parsed JSON body by its validated, normalised form. */
 export const validateBody = (schema: z.ZodType): middy.MiddlewareObj<{ body: unknown }> => ({
   before: async (request) => {
+    // API Gateway omits an empty body; serverless-offline sends null. Either way nothing was sent.
+    if (request.event.body === undefined || request.event.body === null) {
+      throw new AppError('INVALID_JSON', 'Request body is required', [{ path: 'body', message: 'Required' }]);
+    }
     request.event.body = parseOrThrow(schema, request.event.body);
   },
 });

@@ -36,7 +36,7 @@ describe('errorResponse', () => {
     const response = errorResponse(new AppError('VALIDATION_ERROR', 'Request body is invalid', [{ path: 'order_id', message: 'bad' }]));
     expect(response.statusCode).toBe(400);
     expect(response.headers['Cache-Control']).toBe('no-store');
-    expect(JSON.parse(response.body as string)).toEqual({
+    expect(JSON.parse(response.body)).toEqual({
       message: 'Request body is invalid',
       status: 400,
       code: 'VALIDATION_ERROR',

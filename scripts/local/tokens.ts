@@ -1,0 +1,25 @@
+import { signAccessToken } from '../../lib/tenancy/tokens';
+import { ROLES, type Role } from '../../lib/tenancy/tenant';
+import { LOCAL_TENANTS } from './seed';
+
+const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+
+/** An access token for a local tenant (LOCAL_TENANTS), signed with its development-only key. */
+export const signLocalToken = (
+  clientId: string | number,
+  userId: string | number,
+  role: string,
+  ttlSeconds = 3600,
+): Promise<string> => {
+  const tenant = LOCAL_TENANTS.find((candidate) => candidate.client_id === String(clientId));
+  if (!tenant) {
+    const known = LOCAL_TENANTS.map((candidate) => candidate.client_id).join(', ');
+    throw new Error(`No local tenant with client_id ${clientId} (local tenants: ${known})`);
+  }
+  if (!isRole(role)) throw new Error(`Unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+  // A negative ttl is allowed on purpose: tests use it for an already-expired token.
+  if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
+  const [secret] = tenant.jwt_secrets;
+  if (!secret) throw new Error(`Local tenant ${tenant.client_id} has no signing key`);
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds });
+};

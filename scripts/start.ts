@@ -1,0 +1,100 @@
+/**
+ * `npm start`: the whole service on this machine, loopback only.
+ * An embedded DynamoDB (unless DYNAMODB_ENDPOINT names one), the tables from serverless.yml, the
+ * local tenants, and serverless-offline. Ctrl-C stops all of it.
+ */
+import path from 'node:path';
+import { startLocalDynamo } from './local/dynalite';
+import { startOffline } from './local/offline';
+import { seedTenants } from './local/seed';
+import { seedCurl } from './local/seedRequest';
+import { REPO_ROOT } from './local/serverlessConfig';
+import { createTables, LOCAL_STAGE, tableNames } from './local/tables';
+import { signLocalToken } from './local/tokens';
+
+const portFrom = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${value} is not a port number`);
+  return port;
+};
+
+// Stopped in reverse order of start; a signal during startup stops what has started so far.
+const stops: (() => Promise<void>)[] = [];
+let shuttingDown = false;
+
+const shutdown = async (exitCode: number): Promise<never> => {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error('stop failed:', error);
+      }
+    }
+  }
+  process.exit(exitCode);
+};
+
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) {
+      // npx and tsx relay the terminal's Ctrl-C once more; only a deliberate second Ctrl-C forces
+      // the exit (which still SIGKILLs offline's process group).
+      if (Date.now() - firstSignalAt > 1_000) process.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
+    console.log(`\n${signal}: stopping…`);
+    void shutdown(0);
+  });
+}
+
+const main = async (): Promise<void> => {
+  const stage = LOCAL_STAGE;
+  const names = tableNames(stage);
+
+  let endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (endpoint) {
+    console.log(`Using DynamoDB at ${endpoint}`);
+  } else {
+    const store = await startLocalDynamo({
+      port: portFrom('LOCAL_DYNAMODB_PORT', 8000),
+      path: path.join(REPO_ROOT, '.data', 'dynamodb'),
+    });
+    stops.push(store.stop);
+    endpoint = store.endpoint;
+    console.log(`Embedded DynamoDB (dynalite) at ${endpoint}, data in .data/dynamodb`);
+  }
+
+  await createTables({ endpoint, stage });
+  await seedTenants({ endpoint, tenantsTable: names.tenants });
+  console.log(`Tables ${names.chat}, ${names.tenants} ready; local tenants seeded`);
+
+  const offline = await startOffline({
+    httpPort: portFrom('PORT', portFrom('HTTP_PORT', 3000)),
+    lambdaPort: portFrom('LAMBDA_PORT', 3002),
+    env: { DYNAMODB_ENDPOINT: endpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' },
+    echo: true,
+  });
+  stops.push(offline.stop);
+  void offline.exited.then(({ code, signal }) => {
+    if (shuttingDown) return;
+    console.error(`serverless offline exited unexpectedly (code ${code}, signal ${signal})`);
+    void shutdown(1);
+  });
+
+  const token = await signLocalToken('1', '133', 'agent', 24 * 3600);
+  console.log(`\nReady at ${offline.url}. The seed request (tenant 1, agent 133, token valid 24 h):\n`);
+  console.log(`${seedCurl(offline.url, token)}\n`);
+  console.log('Other tokens: npm run --silent token -- --client-id 2 --user-id 7 --role user');
+  console.log('Ctrl-C stops everything.');
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

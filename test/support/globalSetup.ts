@@ -1,0 +1,45 @@
+/**
+ * jest globalSetup: one local stack for the whole run. An in-memory dynalite on a free port, the
+ * tables from serverless.yml, the local tenants, and serverless-offline on free ports.
+ * The env set here is inherited by the test workers, which start after this resolves.
+ * Set NO_OFFLINE=1 to skip serverless-offline (store-only tests start seconds faster),
+ * OFFLINE_ECHO=1 to stream its output.
+ */
+import { startLocalDynamo } from '../../scripts/local/dynalite';
+import { startOffline } from '../../scripts/local/offline';
+import { freePorts } from '../../scripts/local/ports';
+import { seedTenants } from '../../scripts/local/seed';
+import { createTables, LOCAL_STAGE, tableNames } from '../../scripts/local/tables';
+import { setLocalStack } from './localStack';
+
+export default async function globalSetup(): Promise<void> {
+  // Quiet by default, for the handlers in offline and for lib code the tests call in-process.
+  process.env.LOG_LEVEL ??= 'WARN';
+
+  const store = await startLocalDynamo({ port: 0 });
+  try {
+    const names = tableNames(LOCAL_STAGE);
+    await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
+    await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants });
+    process.env.DYNAMODB_ENDPOINT = store.endpoint;
+    process.env.CHAT_TABLE = names.chat;
+    process.env.TENANTS_TABLE = names.tenants;
+
+    if (process.env.NO_OFFLINE === '1') {
+      setLocalStack({ store });
+      return;
+    }
+    const [httpPort, lambdaPort] = await freePorts(2);
+    const offline = await startOffline({
+      httpPort: httpPort!,
+      lambdaPort: lambdaPort!,
+      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL },
+      echo: process.env.OFFLINE_ECHO === '1',
+    });
+    process.env.API_URL = offline.url;
+    setLocalStack({ store, offline });
+  } catch (error) {
+    await store.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,11 @@
+/** jest globalTeardown: stop what globalSetup started; offline first, as it talks to the store. */
+import { takeLocalStack } from './localStack';
+
+export default async function globalTeardown(): Promise<void> {
+  const stack = takeLocalStack();
+  try {
+    await stack?.offline?.stop();
+  } finally {
+    await stack?.store.stop();
+  }
+}

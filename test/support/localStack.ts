@@ -1,0 +1,21 @@
+import type { LocalDynamo } from '../../scripts/local/dynalite';
+import type { Offline } from '../../scripts/local/offline';
+
+/** What globalSetup started. jest runs globalSetup and globalTeardown in one context, so a global carries it. */
+export interface LocalStack {
+  store: LocalDynamo;
+  offline?: Offline;
+}
+
+const KEY = Symbol.for('chat-rooms.test.localStack');
+const slot = globalThis as typeof globalThis & { [KEY]?: LocalStack };
+
+export const setLocalStack = (stack: LocalStack): void => {
+  slot[KEY] = stack;
+};
+
+export const takeLocalStack = (): LocalStack | undefined => {
+  const stack = slot[KEY];
+  delete slot[KEY];
+  return stack;
+};
