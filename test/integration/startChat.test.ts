@@ -8,6 +8,7 @@ import { roomNumberKey } from '../../lib/store/keys';
 import { getRoomByRef, upsertRoom } from '../../lib/store/rooms';
 import { refOfRoomId } from '../../lib/rooms/identifiers';
 import type { Actor, Tenant } from '../../lib/tenancy/tenant';
+import { SEED_BODY } from '../../scripts/local/seedRequest';
 
 const tenant: Tenant = {
   clientId: '1',
@@ -22,18 +23,7 @@ const agent: Actor = { userId: '133', role: 'agent' };
 /** A fresh order per test: test files run in parallel against one store. */
 const newOrder = () => randomInt(1, 2 ** 40);
 
-const request = (fields: Record<string, unknown> = {}) =>
-  startChatRequest.parse({
-    sub_domain: '192.168.101.88',
-    client_id: 1,
-    db_name: 'salesdemo',
-    user_id: '133',
-    type: 'agent-to-user',
-    order_vendor_id: 2,
-    vendor_id: 3,
-    order_id: 5,
-    ...fields,
-  });
+const request = (fields: Record<string, unknown> = {}) => startChatRequest.parse({ ...SEED_BODY, ...fields });
 
 /** Counts the requests the shared client sends, to hold startChat to its request budget. */
 const countRequests = () => {

@@ -1,16 +1,6 @@
 import fc from 'fast-check';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
-
-const seed = {
-  sub_domain: '192.168.101.88',
-  client_id: 1,
-  db_name: 'salesdemo',
-  user_id: '133',
-  type: 'agent-to-user',
-  order_vendor_id: 2,
-  vendor_id: 3,
-  order_id: 5,
-};
+import { SEED_BODY as seed } from '../../scripts/local/seedRequest';
 
 const errorsOf = (body: unknown) => {
   const result = startChatRequest.safeParse(body);
