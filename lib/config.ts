@@ -1,6 +1,7 @@
 /**
- * Runtime configuration, read once per container from the environment.
- * Every value has a safe local default so `npm start` and the tests need no setup.
+ * Runtime configuration from the environment. Every value has a safe local default so
+ * `npm start` and the tests need no setup. Read on access, not at import: local tooling sets the
+ * store's endpoint only once the store has started, and the modules may already be loaded.
  */
 const env = process.env;
 
@@ -9,13 +10,36 @@ const numberFrom = (value: string | undefined, fallback: number): number => {
   return value !== undefined && value !== '' && Number.isFinite(parsed) ? parsed : fallback;
 };
 
+/**
+ * LOCAL DEVELOPMENT ONLY: the key paging cursors are encrypted with when CURSOR_SECRET is unset
+ * and the store is local. It is public (it is in this repository); a deployed stage must set
+ * CURSOR_SECRET, and without it cursor encoding refuses to run (see lib/http/cursor.ts).
+ */
+export const LOCAL_DEV_CURSOR_SECRET = 'local-development-only-cursor-secret-never-use-in-aws';
+
 export const config = {
-  region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  get region() {
+    return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  },
   /** Set locally to the embedded DynamoDB; empty on AWS. */
-  dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
-  chatTable: env.CHAT_TABLE ?? 'chat-rooms-local-chat',
-  tenantsTable: env.TENANTS_TABLE ?? 'chat-rooms-local-tenants',
+  get dynamodbEndpoint() {
+    return env.DYNAMODB_ENDPOINT || undefined;
+  },
+  get chatTable() {
+    return env.CHAT_TABLE ?? 'chat-rooms-local-chat';
+  },
+  get tenantsTable() {
+    return env.TENANTS_TABLE ?? 'chat-rooms-local-tenants';
+  },
   /** How long a warm container trusts a registry lookup. */
-  tenantCacheTtlMs: numberFrom(env.TENANT_CACHE_TTL_SECONDS, 60) * 1000,
-  maxBodyBytes: numberFrom(env.MAX_BODY_BYTES, 16 * 1024),
-} as const;
+  get tenantCacheTtlMs() {
+    return numberFrom(env.TENANT_CACHE_TTL_SECONDS, 60) * 1000;
+  },
+  get maxBodyBytes() {
+    return numberFrom(env.MAX_BODY_BYTES, 16 * 1024);
+  },
+  /** Encrypts paging cursors; the public development default only against a local store. */
+  get cursorSecret() {
+    return env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined);
+  },
+};

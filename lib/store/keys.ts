@@ -49,3 +49,52 @@ export const expiryBucket = (tenant: TenantKeyScope, expiresAtSeconds: number): 
   `${tenantPrefix(tenant)}EXP#${new Date(expiresAtSeconds * 1000).toISOString().slice(0, 10)}`;
 
 export const EXPIRY_INDEX = 'byExpiry';
+
+/**
+ * A message of a room: in the room's partition, sorted by its ULID, so a Query on the partition
+ * with `begins_with(sk, MSG#)` pages the conversation in time order without any index.
+ */
+export const MESSAGE_SK_PREFIX = 'MSG#';
+
+export const messageKey = (tenant: TenantKeyScope, ref: string, messageId: string): ItemKey => ({
+  pk: roomPartition(tenant, ref),
+  sk: `${MESSAGE_SK_PREFIX}${messageId}`,
+});
+
+/**
+ * A sender's `client_message_id` claimed in a room: one marker per (sender, id), in the room's
+ * partition so the cleanup cascade removes it with the room.
+ */
+export const messageDedupeKey = (
+  tenant: TenantKeyScope,
+  ref: string,
+  sender: { type: string; id: string },
+  clientMessageId: string,
+): ItemKey => ({
+  pk: roomPartition(tenant, ref),
+  sk: `DEDUPE#${sender.type}#${sender.id}#${clientMessageId}`,
+});
+
+/** Where a tenant's cleanup resumes: one item per tenant, outside every room partition. */
+export const cleanupCursorKey = (tenant: TenantKeyScope): ItemKey => ({ pk: `${tenantPrefix(tenant)}CLEANUP`, sk: 'CURSOR' });
+
+export const ROOM_TOMBSTONE_SK_PREFIX = 'GONE#';
+
+/**
+ * Left in a deleted room's partition until everything under that room is deleted. It takes the
+ * room's place in byExpiry, so a pass that stops halfway through a large room is resumed by the
+ * next pass; named by the room `_id` so a room recreated in the partition has its own.
+ */
+export const roomTombstoneKey = (tenant: TenantKeyScope, ref: string, roomId: string): ItemKey => ({
+  pk: roomPartition(tenant, ref),
+  sk: `${ROOM_TOMBSTONE_SK_PREFIX}${roomId}`,
+});
+
+/** The byExpiry partition of one UTC day (`YYYY-MM-DD`) of a tenant. */
+export const expiryBucketOfDay = (tenant: TenantKeyScope, day: string): string => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`Not a UTC day: ${day}`);
+  return expiryBucket(tenant, Date.parse(`${day}T00:00:00.000Z`) / 1000);
+};
+
+/** True if a key read back from the store addresses this tenant's data (guards keys from an index). */
+export const isTenantKey = (tenant: TenantKeyScope, key: string): boolean => key.startsWith(tenantPrefix(tenant));

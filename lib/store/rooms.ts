@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { PARTICIPANT_ROLES, type ParticipantRole } from '../rooms/chatType';
-import type { Participant, Room } from '../rooms/room';
+import { PARTICIPANT_ROLES, type ChatType, type ParticipantRole } from '../rooms/chatType';
+import type { LastMessage, Participant, Room } from '../rooms/room';
 import { documentClient } from './client';
 import {
   expiryBucket,
@@ -139,4 +139,130 @@ export const renumberRoom = async (tenant: TenantKeyScope, ref: string, from: st
     }),
   );
   return toRoom(Attributes!);
+};
+
+/** What a touch of an existing room moves forward: activity time and expiry, exactly as upsertRoom does. */
+export interface RoomTouch {
+  now: string;
+  expiresAt: number;
+}
+
+const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/**
+ * Record a new message on its room: last-message preview, activity time and expiry. Conditional
+ * on the room still being this incarnation (`_id`) and open, so a message is never attached to a
+ * room that was closed, deleted or recreated meanwhile; and on the preview being older, so
+ * concurrent senders can never move it (or the activity time) backwards.
+ * False when the condition fails; the caller re-reads the room to tell why.
+ */
+export const touchRoomWithMessage = async (
+  tenant: TenantKeyScope,
+  ref: string,
+  roomId: string,
+  message: LastMessage,
+  touch: RoomTouch,
+): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, ref),
+        UpdateExpression: 'SET last_message = :message, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket',
+        ConditionExpression: '#id = :roomId AND #status = :open AND (attribute_not_exists(last_message) OR last_message.#id < :messageId)',
+        ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':message': message,
+          ':now': touch.now,
+          ':expiresAt': touch.expiresAt,
+          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ':roomId': roomId,
+          ':open': true,
+          ':messageId': message._id,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
+export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> => {
+  try {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, ref),
+        UpdateExpression: 'SET #status = :closed, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket',
+        ConditionExpression: '#id = :roomId',
+        ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':closed': false,
+          ':now': touch.now,
+          ':expiresAt': touch.expiresAt,
+          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ':roomId': roomId,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toRoom(Attributes!);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
+export interface ParticipantRoomsQuery {
+  role: ParticipantRole;
+  userId: string;
+  limit: number;
+  startKey?: Record<string, unknown>;
+  type?: ChatType;
+  status?: boolean;
+  agentDb?: string;
+}
+
+export interface RoomsPage {
+  rooms: Room[];
+  /** Where the next page starts; undefined on the last page. */
+  lastKey?: Record<string, string | number>;
+}
+
+/**
+ * One page of a participant's rooms, newest activity first: a single Query on the role's index.
+ * Filters apply within the page, so a filtered page may hold fewer than `limit` rooms.
+ */
+export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
+  const index = PARTICIPANT_INDEX[query.role];
+  const filters: string[] = [];
+  const names: Record<string, string> = { '#key': index.attribute };
+  const values: Record<string, unknown> = { ':key': participantIndexKey(tenant, query.role, query.userId) };
+  const filter = (attribute: string, value: unknown) => {
+    const n = `#f${filters.length}`;
+    const v = `:f${filters.length}`;
+    names[n] = attribute;
+    values[v] = value;
+    filters.push(`${n} = ${v}`);
+  };
+  if (query.type !== undefined) filter('type', query.type);
+  if (query.status !== undefined) filter('status', query.status);
+  if (query.agentDb !== undefined) filter('agent_db', query.agentDb);
+  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+    new QueryCommand({
+      TableName: config.chatTable,
+      IndexName: index.name,
+      KeyConditionExpression: '#key = :key',
+      ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.startKey,
+    }),
+  );
+  return { rooms: Items.map(toRoom), lastKey: LastEvaluatedKey as RoomsPage['lastKey'] };
 };

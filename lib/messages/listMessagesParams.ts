@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { cursorParam, limitParam } from '../http/paging';
+import { roomIdParam } from '../rooms/roomParams';
+
+/** `GET /api/v1/chat/rooms/{_id}/messages?limit=&cursor=`. */
+export const listMessagesParams = z.object({
+  _id: roomIdParam,
+  limit: limitParam(100).default(50),
+  cursor: cursorParam,
+});
+
+export type ListMessagesParams = z.output<typeof listMessagesParams>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const MAX_MESSAGE_CHARACTERS = 4000;
+
+/** Counted in characters as people see them (code points), not UTF-16 units. */
+const characters = (text: string) => [...text].length;
+
+/**
+ * `POST /api/v1/chat/rooms/{_id}/messages`. `client_message_id` is the sender's retry key: the
+ * same id sent again returns the first message and stores nothing new.
+ */
+export const sendMessageRequest = z.object({
+  text: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine((text) => characters(text) >= 1, 'must not be empty')
+    .refine((text) => characters(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`),
+  client_message_id: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')
+    .optional(),
+});
+
+export type SendMessageRequest = z.output<typeof sendMessageRequest>;

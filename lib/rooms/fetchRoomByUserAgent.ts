@@ -1,0 +1,20 @@
+import type { Actor, Tenant } from '../tenancy/tenant';
+import type { FetchRoomByUserAgentRequest } from './fetchRoomByUserAgentRequest';
+import { listParticipantRooms, type RoomsPage } from './listRooms';
+import { assertListsOwnRooms } from './roomAccess';
+
+/** Without a `limit`, the platform's clients get the newest 100 rooms: the most one page holds. */
+const DEFAULT_LIMIT = 100;
+
+/** `POST /api/room/fetchRoomByUserAgent`: an agent's rooms, newest activity first, optionally filtered. */
+export const fetchRoomByUserAgent = async (tenant: Tenant, actor: Actor, request: FetchRoomByUserAgentRequest): Promise<RoomsPage> => {
+  assertListsOwnRooms(actor, 'agent', request.agent_id);
+  return listParticipantRooms(tenant, {
+    role: 'agent',
+    userId: request.agent_id,
+    limit: request.limit ?? DEFAULT_LIMIT,
+    cursor: request.cursor,
+    type: request.type,
+    agentDb: request.agent_db,
+  });
+};

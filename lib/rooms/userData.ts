@@ -1,0 +1,37 @@
+import { PARTICIPANT_ROLES } from './chatType';
+import { roomName, type Room } from './room';
+
+/**
+ * The platform's `user_Data`: one entry per participant with the reference's field names, in its
+ * order; values the service does not hold are "" (the platform's clients expect strings).
+ * `room_id` is the room's `_id`, as on the platform.
+ */
+export const toUserData = (room: Room) =>
+  PARTICIPANT_ROLES.flatMap((role) => {
+    const participant = room.participants[role];
+    if (!participant) return [];
+    return [
+      {
+        _id: participant._id,
+        status: room.status,
+        room_id: room._id,
+        user_type: participant.user_type,
+        user_id: participant.user_id,
+        email: participant.email ?? '',
+        username: participant.username ?? '',
+        phone_num: participant.phone_num ?? '',
+        display_image: participant.display_image ?? '',
+        room_name: roomName(room),
+        vendor_id: room.vendor_id,
+        vendor_user_id: room.vendor_user_id ?? '',
+        order_user_id: room.order_user_id ?? '',
+        order_vendor_id: room.order_vendor_id,
+        auth_user_id: participant.user_id,
+        created_date: participant.created_date,
+        updated_date: participant.updated_date,
+        __v: 0,
+      },
+    ];
+  });
+
+export type UserData = ReturnType<typeof toUserData>[number];

@@ -1,0 +1,111 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import type { Message } from '../messages/message';
+import { documentClient } from './client';
+import { MESSAGE_SK_PREFIX, messageDedupeKey, messageKey, roomPartition, type TenantKeyScope } from './keys';
+
+/**
+ * Messages and dedupe markers live in their room's partition and carry `room` (the room's `_id`),
+ * so the cleanup cascade deletes exactly one room incarnation's children.
+ */
+const toMessage = (item: Record<string, unknown>): Message => {
+  const { pk: _pk, sk: _sk, room: _room, ...message } = item;
+  return message as unknown as Message;
+};
+
+/** Store a message. Idempotent: the same message written twice is one item. */
+export const putMessage = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
+  await documentClient().send(
+    new PutCommand({
+      TableName: config.chatTable,
+      Item: { ...messageKey(tenant, ref, message._id), room: message.room_id, ...message },
+    }),
+  );
+};
+
+export const getMessage = async (tenant: TenantKeyScope, ref: string, messageId: string): Promise<Message | undefined> => {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: config.chatTable, Key: messageKey(tenant, ref, messageId), ConsistentRead: true }),
+  );
+  return Item ? toMessage(Item) : undefined;
+};
+
+export type DedupeClaim = { claimed: true } | { claimed: false; original: Message };
+
+/**
+ * Claim a sender's `client_message_id` in a room for `message`, with one conditional put. If it
+ * was claimed before (in this room incarnation), the first claim's message comes back instead.
+ * A marker left by an earlier incarnation of the room (same partition, other `_id`) is replaced.
+ */
+export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<DedupeClaim> => {
+  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: config.chatTable,
+        Item: { ...key, room: message.room_id, message },
+        ConditionExpression: 'attribute_not_exists(pk) OR room <> :room',
+        ExpressionAttributeValues: { ':room': message.room_id },
+      }),
+    );
+    return { claimed: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const { Item } = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
+  if (!Item) throw new Error('Dedupe marker vanished between its claim and its read');
+  return { claimed: false, original: Item.message as Message };
+};
+
+/**
+ * Withdraw a claim made for `message` when its room vanished before the message could be written,
+ * so no marker outlives the room (the cleanup cascade may already have passed). Only our own
+ * claim is removed: the condition checks it still names this room and this message.
+ */
+export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
+  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+  try {
+    await documentClient().send(
+      new DeleteCommand({
+        TableName: config.chatTable,
+        Key: key,
+        ConditionExpression: 'room = :room AND message.#id = :id',
+        ExpressionAttributeNames: { '#id': '_id' },
+        ExpressionAttributeValues: { ':room': message.room_id, ':id': message._id },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+};
+
+export interface MessagesPage {
+  messages: Message[];
+  lastKey?: Record<string, string>;
+}
+
+/**
+ * One page of a room's messages, newest first: a single Query on the room's partition. Paging
+ * continues strictly below the last key returned, so messages sent meanwhile (larger ULIDs) never
+ * shift later pages. Children of an earlier incarnation awaiting cleanup are filtered out.
+ */
+export const queryMessages = async (
+  tenant: TenantKeyScope,
+  ref: string,
+  roomId: string,
+  page: { limit: number; startKey?: Record<string, unknown> },
+): Promise<MessagesPage> => {
+  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+    new QueryCommand({
+      TableName: config.chatTable,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'room = :room',
+      ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': MESSAGE_SK_PREFIX, ':room': roomId },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: page.startKey,
+    }),
+  );
+  return { messages: Items.map(toMessage), lastKey: LastEvaluatedKey as MessagesPage['lastKey'] };
+};

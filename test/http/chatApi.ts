@@ -1,0 +1,63 @@
+import { randomInt } from 'node:crypto';
+import { signLocalToken } from '../../scripts/local/tokens';
+
+/** Helpers for the rooms/messages end-to-end tests (not a test file itself). */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export const api = async (method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown): Promise<Reply> => {
+  const response = await fetch(`${process.env.API_URL}${path}`, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...(token && { Authorization: `Bearer ${token}` }),
+    },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+};
+
+/** Fresh ids per test: test files run in parallel against one stack. */
+export const newId = () => String(randomInt(1, 2 ** 40));
+
+export const TENANT_1 = { client_id: 1, sub_domain: '192.168.101.88', db_name: 'salesdemo' };
+export const TENANT_2 = { client_id: 2, sub_domain: 'ace.localhost', db_name: 'ace' };
+
+export interface Person {
+  id: string;
+  token: string;
+}
+
+export const person = async (clientId: number, role: string, id = newId()): Promise<Person> => ({
+  id,
+  token: await signLocalToken(clientId, id, role),
+});
+
+/** One order conversation over HTTP: the agent opens it, the customer joins from their side. */
+export const openConversation = async () => {
+  const agent = await person(1, 'agent');
+  const customer = await person(1, 'user');
+  const order = { ...TENANT_1, order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
+  const opened = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' });
+  const joined = await api('POST', '/api/v1/chat/startChat', customer.token, {
+    ...order,
+    user_id: customer.id,
+    type: 'user-to-agent',
+    agent_id: agent.id,
+    participant: { username: 'Cus Tomer', email: 'cus@example.com' },
+  });
+  if (opened.status !== 200 || joined.status !== 200) throw new Error(`startChat failed: ${JSON.stringify([opened.body, joined.body])}`);
+  return { roomId: joined.body.roomData._id as string, agent, customer, order };
+};
+
+export const expectError = (reply: Reply, status: number, code: string, field?: string) => {
+  expect({ status: reply.status, code: reply.body?.code }).toEqual({ status, code });
+  expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(reply.body).toMatchObject({ status, code, message: expect.any(String) });
+  if (field) expect(reply.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+};

@@ -1,0 +1,91 @@
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
+import { listMessages } from '../../lib/messages/listMessages';
+import { listMessagesParams } from '../../lib/messages/listMessagesParams';
+import { sendMessage } from '../../lib/messages/sendMessage';
+import { listRooms } from '../../lib/rooms/listRooms';
+import { startChat } from '../../lib/rooms/startChat';
+import { startChatRequest } from '../../lib/rooms/startChatRequest';
+import { listRoomsParams } from '../../lib/rooms/roomParams';
+import type { Actor, Tenant } from '../../lib/tenancy/tenant';
+import { actor, newId, newOrder, openConversation, tenant1, tenant2 } from './chatFixtures';
+
+const pageOf = (tenant: Tenant, who: Actor, roomId: string, cursor?: string) =>
+  listMessages(tenant, who, listMessagesParams.parse({ _id: roomId, limit: '2', ...(cursor && { cursor }) }));
+
+const errorCode = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code,
+  );
+
+const withMessages = async (count: number) => {
+  const conversation = await openConversation();
+  for (let i = 0; i < count; i++) await sendMessage(tenant1, conversation.agent, conversation.room._id, { text: `m${i}` });
+  return conversation;
+};
+
+describe('paging cursors', () => {
+  it('are opaque: no key, tenant or room id can be read out of them', async () => {
+    const { room, agent } = await withMessages(3);
+    const { nextCursor } = await pageOf(tenant1, agent, room._id);
+    expect(nextCursor).toEqual(expect.any(String));
+    const decoded = nextCursor!
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join(' ');
+    expect(decoded).not.toMatch(/T#1#|ROOM#|MSG#/);
+    expect(decoded).not.toContain(room._id);
+  });
+
+  it('refuse tampering, another room, another query and another tenant with INVALID_CURSOR', async () => {
+    const { room, agent } = await withMessages(3);
+    const other = await withMessages(3);
+    const { nextCursor } = await pageOf(tenant1, agent, room._id);
+    const cursor = nextCursor!;
+
+    const parts = cursor.split('.');
+    const flip = (text: string) => (text[0] === 'A' ? 'B' : 'A') + text.slice(1);
+    const tampered = [
+      parts.map((part, i) => (i === 3 ? flip(part) : part)).join('.'), // ciphertext
+      parts.map((part, i) => (i === 4 ? flip(part) : part)).join('.'), // tag
+      parts.map((part, i) => (i === 2 ? flip(part) : part)).join('.'), // iv
+      `${cursor}x`,
+      'not-a-cursor',
+      Buffer.from(JSON.stringify({ pk: 'T#1#ROOM#x', sk: 'MSG#1' })).toString('base64url'),
+    ];
+    for (const forged of tampered) expect(await errorCode(pageOf(tenant1, agent, room._id, forged))).toBe('INVALID_CURSOR');
+
+    // Another room's (valid) cursor, presented by someone allowed to read this room.
+    const otherCursor = (await pageOf(tenant1, other.agent, other.room._id)).nextCursor!;
+    expect(await errorCode(pageOf(tenant1, actor('admin', '1'), room._id, otherCursor))).toBe('INVALID_CURSOR');
+
+    // A rooms-listing cursor is not a messages cursor.
+    const roomsScope = { tenant: '1', query: `rooms:agent:${agent.userId}::::` };
+    const roomsCursor = (await encodeCursor(roomsScope, { pk: 'x', sk: 'y' }))!;
+    expect(await errorCode(pageOf(tenant1, agent, room._id, roomsCursor))).toBe('INVALID_CURSOR');
+
+    // The same query, but another tenant: the cursor is bound to the tenant it was issued for.
+    const scope = { tenant: '1', query: `messages:${room._id}` };
+    expect(await decodeCursor(scope, cursor)).toEqual(expect.objectContaining({ pk: expect.any(String) }));
+    await expect(decodeCursor({ ...scope, tenant: '2' }, cursor)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+
+  it('a rooms cursor continues only its own listing', async () => {
+    const agent = actor('agent', newId());
+    for (let i = 0; i < 3; i++) {
+      await startChat(tenant1, agent, startChatRequest.parse({ ...newOrder(), user_id: agent.userId, type: 'agent-to-vendor' }));
+    }
+    const first = await listRooms(tenant1, agent, listRoomsParams.parse({ limit: '2' }));
+    expect(first.rooms).toHaveLength(2);
+    const second = await listRooms(tenant1, agent, listRoomsParams.parse({ limit: '2', cursor: first.nextCursor }));
+    expect(second.rooms).toHaveLength(1);
+    expect(new Set([...first.rooms, ...second.rooms].map((room) => room._id)).size).toBe(3);
+
+    const filtered = listRooms(tenant1, agent, listRoomsParams.parse({ limit: '2', status: 'true', cursor: first.nextCursor }));
+    await expect(filtered).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    const someoneElse = listRooms(tenant1, actor('admin', '9'), listRoomsParams.parse({ role: 'agent', user_id: newId(), cursor: first.nextCursor }));
+    await expect(someoneElse).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    const otherTenant = listRooms(tenant2, agent, listRoomsParams.parse({ limit: '2', cursor: first.nextCursor }));
+    await expect(otherTenant).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+});
