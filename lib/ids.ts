@@ -14,10 +14,9 @@ export const platformId = z.union([
   z
     .string()
     .trim()
-    .refine(
-      (value) => /^[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value)),
-      'must be a positive integer up to 9007199254740991, as a number or a numeric string',
-    ),
+    // `abort`: a string that is not a number gets one error, not two.
+    .regex(/^[1-9][0-9]*$/, { error: 'must be a positive integer or a numeric string', abort: true })
+    .refine((value) => Number.isSafeInteger(Number(value)), 'must be at most 9007199254740991'),
 ], { error: 'must be a positive integer or a numeric string' });
 
 export type PlatformId = z.output<typeof platformId>;

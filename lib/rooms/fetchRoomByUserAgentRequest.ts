@@ -1,14 +1,10 @@
 import { z } from 'zod';
+import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
 import { cursorParam, limitParam } from '../http/paging';
 import { rolesOf } from './chatType';
-import { chatTypeFilter } from './chatTypeFilter';
+import { chatTypeFilter } from './chatTypeSchema';
 
-/** Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". */
-const optional = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((value) => (value === null || value === '' ? undefined : value), schema.optional());
-
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /**
  * `POST /api/room/fetchRoomByUserAgent`: the platform's body (`sub_domain`, `client_id`,

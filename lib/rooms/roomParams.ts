@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam } from '../http/paging';
 import { PARTICIPANT_ROLES } from './chatType';
-import { chatTypeFilter } from './chatTypeFilter';
+import { chatTypeFilter } from './chatTypeSchema';
 
 /** A room `_id` in a path: 24 lower-case hex, as startChat returns it. */
 export const roomIdParam = z.string({ error: 'is required' }).regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex room _id');

@@ -1,21 +1,8 @@
 import { z } from 'zod';
+import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
-import { ACCEPTED_TYPES, parseChatType, SLOT_OF_ROLE } from './chatType';
-
-/** Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". */
-const optional = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((value) => (value === null || value === '' ? undefined : value), schema.optional());
-
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-
-const chatType = z.string().transform((raw, ctx) => {
-  const parsed = parseChatType(raw);
-  if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: `must be one of ${ACCEPTED_TYPES.join(', ')} (dashes or underscores)` });
-    return z.NEVER;
-  }
-  return parsed;
-});
+import { SLOT_OF_ROLE } from './chatType';
+import { chatTypeField } from './chatTypeSchema';
 
 const orderNumber = z.union(
   [z.string().regex(/^[0-9]{8}$/), z.number().int().min(10_000_000).max(99_999_999).transform(String)],
@@ -40,7 +27,7 @@ export const startChatRequest = z
     client_id: platformId,
     db_name: name(64),
     user_id: platformId,
-    type: chatType,
+    type: chatTypeField,
     order_vendor_id: platformId,
     vendor_id: platformId,
     order_id: platformId,

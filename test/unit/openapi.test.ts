@@ -1,0 +1,39 @@
+import { openApiDocument } from '../../lib/http/openapi';
+import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
+
+const document = openApiDocument();
+
+describe('the OpenAPI document', () => {
+  it('documents every HTTP route serverless.yml deploys, and only those', () => {
+    const config = loadServerlessConfig() as { functions: Record<string, { events?: Array<{ httpApi?: { method: string; path: string } }> }> };
+    const deployed = Object.values(config.functions)
+      .flatMap((fn) => fn.events ?? [])
+      .flatMap((event) => (event.httpApi ? [`${event.httpApi.method.toLowerCase()} ${event.httpApi.path}`] : []))
+      .sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+      .sort();
+    expect(documented).toEqual(deployed);
+  });
+
+  it('takes the startChat body from the validating schema: the eight published fields are required', () => {
+    const body = (document.paths['/api/v1/chat/startChat']!.post as any).requestBody.content['application/json'].schema;
+    expect(body.required.sort()).toEqual(
+      ['client_id', 'db_name', 'order_id', 'order_vendor_id', 'sub_domain', 'type', 'user_id', 'vendor_id'].sort(),
+    );
+    expect(body.properties.type.enum).toContain('agent-to-user');
+    expect(body.properties.order_id.anyOf).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'integer' }), expect.objectContaining({ type: 'string', pattern: '^[1-9][0-9]*$' })]),
+    );
+  });
+
+  it('marks path parameters as such', () => {
+    const get = document.paths['/api/v1/chat/rooms/{_id}/messages']!.get as any;
+    expect(get.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: '_id', in: 'path', required: true }),
+        expect.objectContaining({ name: 'limit', in: 'query' }),
+      ]),
+    );
+  });
+});
