@@ -81,6 +81,11 @@ describe('serverless package --stage prod (no AWS credentials)', () => {
     }
   });
 
+  it('schedules the cleanup hourly, enabled', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' })]);
+  });
+
   it('routes POST /api/v1/chat/startChat on the HTTP API and retains logs', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
     expect(routes).toContain('POST /api/v1/chat/startChat');

@@ -33,7 +33,8 @@ export default async function globalSetup(): Promise<void> {
     const offline = await startOffline({
       httpPort: httpPort!,
       lambdaPort: lambdaPort!,
-      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL },
+      // No scheduled cleanup under the tests: the cleanup tests run their passes themselves.
+      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false' },
       echo: process.env.OFFLINE_ECHO === '1',
     });
     process.env.API_URL = offline.url;

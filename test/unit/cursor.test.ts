@@ -29,10 +29,14 @@ describe('paging cursors', () => {
   });
 
   it('refuse any altered character', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Flip the top bit of the 6 a character encodes: the last character of a segment carries
+    // only its top bits, so flipping a low bit could leave the decoded bytes unchanged.
+    const flip = (char: string) => alphabet[alphabet.indexOf(char) ^ 32]!;
     const cursor = (await encodeCursor(scope, key))!;
-    for (let i = 0; i < cursor.length; i += 7) {
+    for (let i = 0; i < cursor.length; i++) {
       if (cursor[i] === '.') continue;
-      const altered = cursor.slice(0, i) + (cursor[i] === 'A' ? 'B' : 'A') + cursor.slice(i + 1);
+      const altered = cursor.slice(0, i) + flip(cursor[i]!) + cursor.slice(i + 1);
       await expect(decodeCursor(scope, altered)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
     }
   });

@@ -1,0 +1,104 @@
+/**
+ * Cleanup throughput against the embedded store: how fast one pass deletes expired rooms (and
+ * what lies under them) while most of the table is fresh.
+ *   npx tsx bench/cleanup.ts [--rooms 20000] [--expired 2000] [--children 10] [--concurrency 8]
+ * Prints one JSON line. dynalite is far slower than DynamoDB, so compare runs, not absolutes.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startLocalDynamo } from '../scripts/local/dynalite';
+import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
+
+const DAY = 86_400;
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: {
+      rooms: { type: 'string', default: '20000' },
+      expired: { type: 'string', default: '2000' },
+      children: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '8' },
+    },
+  });
+  const rooms = Number(values.rooms);
+  const expired = Math.min(rooms, Number(values.expired));
+  const children = Number(values.children);
+  const concurrency = Number(values.concurrency);
+
+  const store = await startLocalDynamo();
+  try {
+    await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
+    const names = tableNames(LOCAL_STAGE);
+    // lib/config reads these at import.
+    process.env.DYNAMODB_ENDPOINT = store.endpoint;
+    process.env.CHAT_TABLE = names.chat;
+    process.env.TENANTS_TABLE = names.tenants;
+    const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../lib/store/client');
+    const { putTenantRecord } = await import('../lib/store/tenants');
+    const { expiryBucket, messageKey, roomKey } = await import('../lib/store/keys');
+    const { roomObjectId } = await import('../lib/rooms/identifiers');
+    const { runCleanup } = await import('../lib/cleanup/runCleanup');
+
+    const tenant = { clientId: '4242' };
+    await putTenantRecord({
+      client_id: tenant.clientId,
+      sub_domain: 'bench.localhost',
+      db_name: 'bench',
+      name: 'Bench',
+      status: 'active',
+      jwt_secrets: ['bench-only-secret-bench-only-secret-bench'],
+      retention_days: 30,
+    });
+
+    const now = Math.floor(Date.now() / 1000);
+    const items: Record<string, unknown>[] = [];
+    for (let index = 0; index < rooms; index++) {
+      const isExpired = index < expired;
+      const expiresAt = isExpired ? now - 1 - (index % (3 * DAY)) : now + 1 + (index % (30 * DAY));
+      const ref = randomBytes(8).toString('hex');
+      const _id = roomObjectId(ref, new Date((expiresAt - 30 * DAY) * 1000));
+      items.push({ ...roomKey(tenant, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, expiry_bucket: expiryBucket(tenant, expiresAt) });
+      if (isExpired) {
+        for (let child = 0; child < children; child++) items.push({ ...messageKey(tenant, ref, `${_id}-${child}`), room: _id, text: 'bench' });
+      }
+    }
+    const writeStarted = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let start = (next += 25) - 25; start < items.length; start = (next += 25) - 25) {
+          let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+          while (requests.length > 0) {
+            const { UnprocessedItems } = await documentClient().send(new BatchWriteCommand({ RequestItems: { [names.chat]: requests } }));
+            requests = (UnprocessedItems?.[names.chat] ?? []) as typeof requests;
+          }
+        }
+      }),
+    );
+    const writeMs = performance.now() - writeStarted;
+
+    const silent = { tenant: () => undefined, tenantFailed: () => undefined, pass: () => undefined };
+    const summary = await runCleanup({ now: new Date(now * 1000), tenants: [tenant.clientId], concurrency, reporter: silent });
+    console.log(
+      JSON.stringify({
+        rooms,
+        expired,
+        childrenPerRoom: children,
+        concurrency,
+        writeItems: items.length,
+        writeMs: Math.round(writeMs),
+        ...summary,
+        roomsPerSecond: Math.round((summary.deleted / summary.durationMs) * 1000),
+        itemsPerSecond: Math.round(((summary.deleted + summary.children) / summary.durationMs) * 1000),
+      }),
+    );
+  } finally {
+    await store.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

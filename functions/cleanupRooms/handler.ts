@@ -1,0 +1,18 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../../lib/log';
+import { runCleanup, type CleanupSummary } from '../../lib/cleanup/runCleanup';
+
+/** The scheduled time, so a delayed or retried delivery judges staleness as scheduled. */
+const timeOf = (event: Partial<ScheduledEvent>): Date => {
+  const at = event.time ? new Date(event.time) : new Date();
+  return Number.isNaN(at.getTime()) ? new Date() : at;
+};
+
+/** EventBridge schedule → one cleanup pass over every tenant, within this invocation's time. */
+export const handler = middy<ScheduledEvent, CleanupSummary>()
+  .use(injectLambdaContext(logger))
+  .handler((event: ScheduledEvent, context: Context) =>
+    runCleanup({ now: timeOf(event), remainingMs: () => context.getRemainingTimeInMillis() }),
+  );

@@ -1,0 +1,24 @@
+/**
+ * Time as cleanup reads it. Expiry is stored in epoch seconds (the form DynamoDB TTL reads), and
+ * the byExpiry index is partitioned by the UTC day (`YYYY-MM-DD`) of that expiry.
+ *
+ * A room is stale when `expires_at <= now`: at the very second its retention ends it is gone,
+ * as DynamoDB TTL would treat it.
+ */
+const DAY_SECONDS = 86_400;
+
+export const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+
+export const isStale = (expiresAt: number, now: Date): boolean => expiresAt <= epochSeconds(now);
+
+export const utcDay = (epochSecondsValue: number): string => new Date(epochSecondsValue * 1000).toISOString().slice(0, 10);
+
+const dayStart = (day: string): number => Date.parse(`${day}T00:00:00.000Z`) / 1000;
+
+export const addDays = (day: string, days: number): string => utcDay(dayStart(day) + days * DAY_SECONDS);
+
+/**
+ * True once no room of `day`'s bucket can still be fresh at `now`: then, once emptied, the bucket
+ * stays empty (a touch always moves a room at least a day ahead of the time it is touched).
+ */
+export const dayIsOver = (day: string, now: Date): boolean => dayStart(day) + DAY_SECONDS - 1 <= epochSeconds(now);

@@ -1,0 +1,40 @@
+import { queryExpiredPage } from '../store/expiry';
+import { ROOM_SK, ROOM_TOMBSTONE_SK_PREFIX, type TenantKeyScope } from '../store/keys';
+import { epochSeconds } from './clock';
+
+/**
+ * Something in byExpiry that is due: a stale room, or the tombstone of a room deleted by a pass
+ * that stopped before everything under it was deleted. `expiresAt` is the expiry it was
+ * selected with; a room is deleted only if it still has exactly that expiry.
+ */
+export interface Candidate {
+  kind: 'room' | 'tombstone' | 'other';
+  pk: string;
+  sk: string;
+  expiresAt: number;
+}
+
+export interface CandidatePage {
+  candidates: Candidate[];
+  next?: Record<string, unknown>;
+}
+
+const kindOf = (sk: string): Candidate['kind'] =>
+  sk === ROOM_SK ? 'room' : sk.startsWith(ROOM_TOMBSTONE_SK_PREFIX) ? 'tombstone' : 'other';
+
+/**
+ * Selection, the first phase of a pass: one page of a tenant's stale entries of one expiry day.
+ * Exported on its own so a test can act between selection and deletion.
+ */
+export const selectExpiredPage = async (
+  tenant: TenantKeyScope,
+  day: string,
+  now: Date,
+  options: { limit: number; startKey?: Record<string, unknown> },
+): Promise<CandidatePage> => {
+  const page = await queryExpiredPage(tenant, day, epochSeconds(now), options);
+  return {
+    candidates: page.entries.map((entry) => ({ kind: kindOf(entry.sk), ...entry })),
+    ...(page.next && { next: page.next }),
+  };
+};

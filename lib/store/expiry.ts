@@ -1,0 +1,44 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { documentClient } from './client';
+import { EXPIRY_INDEX, expiryBucketOfDay, isTenantKey, type ItemKey, type TenantKeyScope } from './keys';
+
+/** One entry of the byExpiry index: the keys it projects (KEYS_ONLY). */
+export interface ExpiryEntry extends ItemKey {
+  expiresAt: number;
+}
+
+export interface ExpiryPage {
+  entries: ExpiryEntry[];
+  /** Where the next page starts; absent on the last page of the bucket. */
+  next?: Record<string, unknown>;
+}
+
+/**
+ * One page of a tenant's index entries of one expiry day that expire at or before
+ * `nowSeconds`. The key condition, not a filter, bounds the range, so the store reads only
+ * expired entries: what a pass reads grows with what expired, not with the table.
+ */
+export const queryExpiredPage = async (
+  tenant: TenantKeyScope,
+  day: string,
+  nowSeconds: number,
+  options: { limit: number; startKey?: Record<string, unknown> },
+): Promise<ExpiryPage> => {
+  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+    new QueryCommand({
+      TableName: config.chatTable,
+      IndexName: EXPIRY_INDEX,
+      KeyConditionExpression: 'expiry_bucket = :bucket AND expires_at <= :now',
+      ExpressionAttributeValues: { ':bucket': expiryBucketOfDay(tenant, day), ':now': nowSeconds },
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  const entries = Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk), expiresAt: Number(item.expires_at) }));
+  // The bucket is tenant-prefixed, so this cannot fail; it keeps a bad key from ever reaching a delete.
+  for (const entry of entries) {
+    if (!isTenantKey(tenant, entry.pk)) throw new Error('byExpiry returned a key of another tenant');
+  }
+  return { entries, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
+};

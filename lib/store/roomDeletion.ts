@@ -1,0 +1,35 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { documentClient } from './client';
+import type { ItemKey } from './keys';
+
+/** What the cascade needs of a deleted room. */
+export interface DeletedRoom {
+  _id: string;
+  room_id?: string;
+}
+
+/**
+ * Delete a room item only if its expiry is still the one it was selected with: a room touched
+ * since (startChat, a message) has a later expiry and survives, and of two passes deleting the
+ * same room exactly one succeeds. Undefined when the condition failed.
+ */
+export const deleteRoomIfExpiresAt = async (key: ItemKey, expiresAt: number): Promise<DeletedRoom | undefined> => {
+  try {
+    const { Attributes } = await documentClient().send(
+      new DeleteCommand({
+        TableName: config.chatTable,
+        Key: { pk: key.pk, sk: key.sk },
+        ConditionExpression: 'expires_at = :selected',
+        ExpressionAttributeValues: { ':selected': expiresAt },
+        // The old item names the room (`_id`, `room_id`) without a read of its own.
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return { _id: String(Attributes?._id), room_id: Attributes?.room_id === undefined ? undefined : String(Attributes.room_id) };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+};

@@ -1,0 +1,30 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { tenantRecord, type TenantRecord } from '../tenancy/tenant';
+import { documentClient } from './client';
+
+export interface TenantList {
+  records: TenantRecord[];
+  /** Registry records that do not parse; reported, never fatal to the others. */
+  invalid: number;
+}
+
+/**
+ * Every tenant in the registry. A Scan is right here: the registry holds one small record per
+ * tenant (never chat data), and a pass needs all of them. The chat table is never scanned.
+ */
+export const listTenantRecords = async (): Promise<TenantList> => {
+  const records: TenantRecord[] = [];
+  let invalid = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new ScanCommand({ TableName: config.tenantsTable, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      const parsed = tenantRecord.safeParse(item);
+      if (parsed.success) records.push(parsed.data);
+      else invalid++;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { records, invalid };
+};

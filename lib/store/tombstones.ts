@@ -1,0 +1,38 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { documentClient } from './client';
+import type { ItemKey } from './keys';
+
+/** A deleted room whose children may still exist (see keys.ts `roomTombstoneKey`). */
+export interface RoomTombstone {
+  /** The deleted room's `_id` (its children carry it as `room`; the tombstone must not, or the cascade would list it). */
+  deleted_room: string;
+  room_id?: string;
+}
+
+export const putTombstone = async (
+  key: ItemKey,
+  tombstone: RoomTombstone & { expiry_bucket: string; expires_at: number },
+): Promise<void> => {
+  await documentClient().send(new PutCommand({ TableName: config.chatTable, Item: { ...key, ...tombstone } }));
+};
+
+export const getTombstone = async (key: ItemKey): Promise<RoomTombstone | undefined> => {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
+  if (!Item) return undefined;
+  return { deleted_room: String(Item.deleted_room), room_id: Item.room_id === undefined ? undefined : String(Item.room_id) };
+};
+
+/** Removed last, once the cascade is done; false if a concurrent pass removed it first. */
+export const deleteTombstone = async (key: ItemKey): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new DeleteCommand({ TableName: config.chatTable, Key: key, ConditionExpression: 'attribute_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};

@@ -1,0 +1,162 @@
+import { CleanupFailed } from '../../lib/cleanup/runCleanup';
+import { roomNumberKey, roomTombstoneKey } from '../../lib/store/keys';
+import { getRoomByRef } from '../../lib/store/rooms';
+import type { Room } from '../../lib/rooms/room';
+import type { Tenant } from '../../lib/tenancy/tenant';
+import {
+  at,
+  cleanup,
+  cursorOf,
+  getItem,
+  newTenant,
+  partitionItems,
+  putChildren,
+  refOf,
+  startRoom,
+  T0,
+  withMiddleware,
+  type Middleware,
+} from './cleanupFixtures';
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+const rooms = async (tenant: Tenant, count: number, children = 0): Promise<Room[]> => {
+  const created = await Promise.all(Array.from({ length: count }, () => startRoom(tenant, T0)));
+  for (const room of created) if (children > 0) await putChildren(tenant, room, children);
+  return created;
+};
+
+/** Everything the rooms had (room, children, reservation, tombstone) is gone. */
+const expectGone = async (tenant: Tenant, gone: Room[]) => {
+  for (const room of gone) {
+    expect(await partitionItems(tenant, refOf(room))).toEqual([]);
+    expect(await getItem(roomNumberKey(tenant, room.room_id))).toBeUndefined();
+  }
+};
+
+/** Counts commands the shared client sends, by name. */
+const counting = () => {
+  const counts: Record<string, number> = {};
+  const middleware: Middleware = (next, context) => async (args) => {
+    counts[context.commandName ?? '?'] = (counts[context.commandName ?? '?'] ?? 0) + 1;
+    return next(args);
+  };
+  return { counts, middleware };
+};
+
+describe('cleanup: BatchWriteItem UnprocessedItems', () => {
+  it('sends unprocessed deletes again until all are done', async () => {
+    const tenant = await newTenant(30);
+    const [room] = await rooms(tenant, 1, 80);
+    let held = 0;
+    let heldWereKept = true;
+    // The store accepts only part of each of the first three batches, as a throttled table does.
+    const partial: Middleware = (next, context) => async (args) => {
+      if (context.commandName !== 'BatchWriteItemCommand' || held >= 15) return next(args);
+      const [table, requests] = Object.entries(args.input.RequestItems as Record<string, unknown[]>)[0]!;
+      if (requests.length <= 5) return next(args);
+      const kept = requests.slice(0, -5);
+      const withheld = requests.slice(-5);
+      const result = await next({ ...args, input: { ...args.input, RequestItems: { [table]: kept } } });
+      held += withheld.length;
+      for (const request of withheld) {
+        if (!(await getItem((request as { DeleteRequest: { Key: { pk: string; sk: string } } }).DeleteRequest.Key))) heldWereKept = false;
+      }
+      result.output.UnprocessedItems = { [table]: withheld };
+      return result;
+    };
+
+    const summary = await withMiddleware(partial, () => cleanup([tenant], at(T0, 31), { batch: { baseDelayMs: 5 } }));
+    expect(heldWereKept).toBe(true);
+    expect(summary).toMatchObject({ deleted: 1, children: 80, retries: 15, complete: true });
+    await expectGone(tenant, [room!]);
+  });
+
+  it('fails the tenant when deletes stay unprocessed, and the next pass finishes the room', async () => {
+    const tenant = await newTenant(30);
+    const [room] = await rooms(tenant, 1, 30);
+    const nothingProcessed: Middleware = (next, context) => async (args) => {
+      if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+      return { output: { UnprocessedItems: args.input.RequestItems }, response: {} } as never;
+    };
+
+    const failure = await withMiddleware(nothingProcessed, () =>
+      cleanup([tenant], at(T0, 31), { batch: { maxAttempts: 3, baseDelayMs: 1 } }).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+    expect(failure).toBeInstanceOf(CleanupFailed);
+    expect((failure as CleanupFailed).summary.failedTenants).toEqual([tenant.clientId]);
+    expect(await getRoomByRef(tenant, refOf(room!))).toBeUndefined();
+    expect(await getItem(roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
+    expect(await partitionItems(tenant, refOf(room!))).toHaveLength(31);
+
+    const next = await cleanup([tenant], at(T0, 31, 3600));
+    expect(next).toMatchObject({ scanned: 1, deleted: 0, resumed: 1, children: 30, complete: true });
+    await expectGone(tenant, [room!]);
+  });
+});
+
+describe('cleanup: time budget', () => {
+  it('stops between rooms when the remaining time runs low, and the next pass resumes', async () => {
+    const tenant = await newTenant(30);
+    const created = await rooms(tenant, 30, 2);
+    const { counts, middleware } = counting();
+    const deletes = () => counts.DeleteItemCommand ?? 0;
+    // The "Lambda" has plenty of time until about a third of the room deletes are done.
+    const remainingMs = () => (deletes() >= 20 ? 5_000 : 60_000);
+
+    const first = await withMiddleware(middleware, () =>
+      cleanup([tenant], at(T0, 31), { remainingMs, safetyMarginMs: 10_000, concurrency: 2 }),
+    );
+    expect(first.complete).toBe(false);
+    expect(first.deleted).toBeGreaterThan(0);
+    expect(first.deleted).toBeLessThan(30);
+    expect(await cursorOf(tenant)).toBe(utcDay(at(T0, 30)));
+
+    const second = await cleanup([tenant], at(T0, 31, 3600));
+    expect(second.complete).toBe(true);
+    expect(first.deleted + second.deleted).toBe(30);
+    // Resuming reads only what is left: the rooms not yet deleted and any unfinished cascade.
+    expect(second.scanned).toBe(30 - first.deleted + second.resumed);
+    expect(await cursorOf(tenant)).toBe(utcDay(at(T0, 31)));
+    await expectGone(tenant, created);
+  });
+
+  it('stops in the middle of a large room, and the next pass finishes it', async () => {
+    const tenant = await newTenant(30);
+    const [room] = await rooms(tenant, 1, 500);
+    const { counts, middleware } = counting();
+    const remainingMs = () => ((counts.BatchWriteItemCommand ?? 0) >= 4 ? 1_000 : 60_000);
+
+    const first = await withMiddleware(middleware, () =>
+      cleanup([tenant], at(T0, 31), { remainingMs, safetyMarginMs: 2_000, childPageSize: 50 }),
+    );
+    expect(first).toMatchObject({ deleted: 1, complete: false });
+    expect(first.children).toBeLessThan(500);
+    expect(await getItem(roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
+
+    const second = await cleanup([tenant], at(T0, 31, 3600), { childPageSize: 50 });
+    expect(second).toMatchObject({ deleted: 0, resumed: 1, complete: true });
+    expect(first.children + second.children).toBe(500);
+    await expectGone(tenant, [room!]);
+  });
+});
+
+describe('cleanup: concurrent passes', () => {
+  it('two passes at once delete every room exactly once and fail nothing', async () => {
+    const tenant = await newTenant(30);
+    const created = await rooms(tenant, 100, 5);
+    const now = at(T0, 31);
+
+    const [a, b] = await Promise.all([cleanup([tenant], now), cleanup([tenant], now)]);
+    expect(a.deleted + b.deleted).toBe(100);
+    expect(a.failedTenants).toEqual([]);
+    expect(b.failedTenants).toEqual([]);
+    // Every entry a pass read is accounted for: deleted, skipped (the other was first) or resumed.
+    for (const pass of [a, b]) expect(pass.scanned).toBe(pass.deleted + pass.skipped + pass.resumed);
+    expect(a.children + b.children).toBeGreaterThanOrEqual(500);
+    await expectGone(tenant, created);
+  });
+});
