@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type CursorScope } from '../http/cursor';
-import { queryParticipantRooms } from '../store/rooms';
+import { queryParticipantRooms } from '../store/participantRooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ChatType, ParticipantRole } from './chatType';
 import type { Room } from './room';

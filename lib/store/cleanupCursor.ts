@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import { cleanupCursorKey, type TenantKeyScope } from './keys';
 
 /** The first expiry day (`YYYY-MM-DD`, UTC) of the tenant not yet fully cleaned, if recorded. */
@@ -28,7 +28,7 @@ export const advanceCleanupCursor = async (tenant: TenantKeyScope, nextDay: stri
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

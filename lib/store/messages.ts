@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { Message } from '../messages/message';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import { MESSAGE_SK_PREFIX, messageDedupeKey, messageKey, roomPartition, type TenantKeyScope } from './keys';
 
 /**
@@ -51,7 +51,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
     );
     return { claimed: true };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
   const { Item } = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
   if (!Item) throw new Error('Dedupe marker vanished between its claim and its read');
@@ -76,7 +76,7 @@ export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string
       }),
     );
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 };
 

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import type { ItemKey } from './keys';
 
 /** What the cascade needs of a deleted room. */
@@ -29,7 +29,7 @@ export const deleteRoomIfExpiresAt = async (key: ItemKey, expiresAt: number): Pr
     );
     return { _id: String(Attributes?._id), room_id: Attributes?.room_id === undefined ? undefined : String(Attributes.room_id) };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 };

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import { roomNumberKey, type TenantKeyScope } from './keys';
 
 /**
@@ -21,7 +21,7 @@ export const releaseRoomNumber = async (tenant: TenantKeyScope, roomNumber: stri
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { PARTICIPANT_ROLES, type ChatType, type ParticipantRole } from '../rooms/chatType';
+import { PARTICIPANT_ROLES, type ParticipantRole } from '../rooms/chatType';
 import type { LastMessage, Participant, Room } from '../rooms/room';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import {
   expiryBucket,
   participantIndexKey,
@@ -121,7 +121,7 @@ export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: stri
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };
@@ -146,8 +146,6 @@ export interface RoomTouch {
   now: string;
   expiresAt: number;
 }
-
-const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 /**
  * Record a new message on its room: last-message preview, activity time and expiry. Conditional
@@ -214,55 +212,4 @@ export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomI
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
-};
-
-export interface ParticipantRoomsQuery {
-  role: ParticipantRole;
-  userId: string;
-  limit: number;
-  startKey?: Record<string, unknown>;
-  type?: ChatType;
-  status?: boolean;
-  agentDb?: string;
-}
-
-export interface RoomsPage {
-  rooms: Room[];
-  /** Where the next page starts; undefined on the last page. */
-  lastKey?: Record<string, string | number>;
-}
-
-/**
- * One page of a participant's rooms, newest activity first: a single Query on the role's index.
- * Filters apply within the page, so a filtered page may hold fewer than `limit` rooms.
- */
-export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
-  const index = PARTICIPANT_INDEX[query.role];
-  const filters: string[] = [];
-  const names: Record<string, string> = { '#key': index.attribute };
-  const values: Record<string, unknown> = { ':key': participantIndexKey(tenant, query.role, query.userId) };
-  const filter = (attribute: string, value: unknown) => {
-    const n = `#f${filters.length}`;
-    const v = `:f${filters.length}`;
-    names[n] = attribute;
-    values[v] = value;
-    filters.push(`${n} = ${v}`);
-  };
-  if (query.type !== undefined) filter('type', query.type);
-  if (query.status !== undefined) filter('status', query.status);
-  if (query.agentDb !== undefined) filter('agent_db', query.agentDb);
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
-    new QueryCommand({
-      TableName: config.chatTable,
-      IndexName: index.name,
-      KeyConditionExpression: '#key = :key',
-      ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: query.startKey,
-    }),
-  );
-  return { rooms: Items.map(toRoom), lastKey: LastEvaluatedKey as RoomsPage['lastKey'] };
 };

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
+import { isConditionFailure } from './conditions';
 import type { ItemKey } from './keys';
 
 /** A deleted room whose children may still exist (see keys.ts `roomTombstoneKey`). */
@@ -32,7 +32,7 @@ export const deleteTombstone = async (key: ItemKey): Promise<boolean> => {
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -7,17 +7,10 @@ import { documentClient } from '../../lib/store/client';
 import { roomNumberKey } from '../../lib/store/keys';
 import { getRoomByRef, upsertRoom } from '../../lib/store/rooms';
 import { refOfRoomId } from '../../lib/rooms/identifiers';
-import type { Actor, Tenant } from '../../lib/tenancy/tenant';
+import type { Actor } from '../../lib/tenancy/tenant';
 import { SEED_BODY } from '../../scripts/local/seedRequest';
+import { tenant1 as tenant } from './chatFixtures';
 
-const tenant: Tenant = {
-  clientId: '1',
-  subDomain: '192.168.101.88',
-  dbName: 'salesdemo',
-  name: 'Sales Demo',
-  status: 'active',
-  retentionDays: 30,
-};
 const agent: Actor = { userId: '133', role: 'agent' };
 
 /** A fresh order per test: test files run in parallel against one store. */
