@@ -91,6 +91,9 @@ const main = async () => {
         ...summary,
         roomsPerSecond: Math.round((summary.deleted / summary.durationMs) * 1000),
         itemsPerSecond: Math.round(((summary.deleted + summary.children) / summary.durationMs) * 1000),
+        // The baseline of this run: the same store writing the fixture with plain BatchWrites.
+        // Cleanup also reads what it deletes and deletes conditionally, so it cannot reach 1.
+        deleteVsBatchWriteRatio: +(((summary.deleted + summary.children) / summary.durationMs) / (items.length / writeMs)).toFixed(2),
       }),
     );
   } finally {
