@@ -1,25 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { signLocalToken } from '../../scripts/local/tokens';
+import { request } from '../support/api';
 
 /** Helpers for the rooms/messages end-to-end tests (not a test file itself). */
 export interface Reply {
   status: number;
-  headers: Headers;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
   body: any;
 }
 
 export const api = async (method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown): Promise<Reply> => {
-  const response = await fetch(`${process.env.API_URL}${path}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-      ...(token && { Authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const reply = await request(method, path, body, { Accept: 'application/json', ...(token && { Authorization: `Bearer ${token}` }) });
+  return { status: reply.status, headers: reply.headers, body: reply.json };
 };
 
 /** Fresh ids per test: test files run in parallel against one stack. */
@@ -57,7 +50,7 @@ export const openConversation = async () => {
 
 export const expectError = (reply: Reply, status: number, code: string, field?: string) => {
   expect({ status: reply.status, code: reply.body?.code }).toEqual({ status, code });
-  expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(reply.headers['content-type']).toMatch(/^application\/json/);
   expect(reply.body).toMatchObject({ status, code, message: expect.any(String) });
   if (field) expect(reply.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
 };

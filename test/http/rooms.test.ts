@@ -17,7 +17,7 @@ describe('POST /api/room/fetchRoomByUserAgent', () => {
     const { roomId, agent, customer } = await openConversation();
     const reply = await fetchRoomByUserAgent(agent.token, { agent_id: agent.id, client_id: 1 });
     expect(reply.status).toBe(200);
-    expect(reply.headers.get('cache-control')).toBe('no-store');
+    expect(reply.headers['cache-control']).toBe('no-store');
     expect(Object.keys(reply.body)).toEqual(['roomData', 'next_cursor']);
     expect(reply.body.roomData).toHaveLength(1);
     const [room] = reply.body.roomData;

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { signLocalToken } from '../../scripts/local/tokens';
+import { request, SEED_PATH } from '../support/api';
 
-const url = () => `${process.env.API_URL}/api/v1/chat/startChat`;
 
 /** The seed request of the published page, byte for byte. */
 const SEED_BODY = `{
@@ -17,6 +17,7 @@ const SEED_BODY = `{
 
 const seed = JSON.parse(SEED_BODY) as Record<string, unknown>;
 
+/** The page's headers; `client` is the page's `{{client}}` placeholder, filled in. */
 const pageHeaders = (authorization: string): Record<string, string> => ({
   Accept: 'application/json',
   'Content-Type': 'application/json',
@@ -28,14 +29,14 @@ const pageHeaders = (authorization: string): Record<string, string> => ({
 
 interface Reply {
   status: number;
-  headers: Headers;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
   body: any;
 }
 
 const send = async (body: string, headers: Record<string, string>): Promise<Reply> => {
-  const response = await fetch(url(), { method: 'POST', headers, body });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+  const reply = await request('POST', SEED_PATH, body, headers);
+  return { status: reply.status, headers: reply.headers, body: reply.json };
 };
 
 let agentToken: string;
@@ -47,10 +48,10 @@ const startChat = async (fields: Record<string, unknown>, token = agentToken) =>
   send(JSON.stringify({ ...seed, ...fields }), pageHeaders(`Bearer ${token}`));
 
 const expectJsonHeaders = (reply: Reply) => {
-  expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(reply.headers.get('cache-control')).toBe('no-store');
-  expect(reply.headers.get('strict-transport-security')).toContain('max-age=');
-  expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(reply.headers['content-type']).toMatch(/^application\/json/);
+  expect(reply.headers['cache-control']).toBe('no-store');
+  expect(reply.headers['strict-transport-security']).toContain('max-age=');
+  expect(reply.headers['x-content-type-options']).toBe('nosniff');
 };
 
 const ROOM_FIELDS = [
