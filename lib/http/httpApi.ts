@@ -13,6 +13,12 @@ import { httpErrors } from './httpErrors';
 import type { JsonResponse } from './responses';
 import { validateBody } from './validate';
 
+/**
+ * middy's defaults, minus `Reporting-Endpoints`: with no endpoints configured it would go out
+ * empty. (The option is missing from the package's types, hence the cast.)
+ */
+const securityHeaders = () => httpSecurityHeaders({ reportingEndpoints: false } as Parameters<typeof httpSecurityHeaders>[0]);
+
 export interface HttpApiOptions {
   /** The request body's schema; omit on routes without a body. */
   body?: z.ZodType;
@@ -27,7 +33,7 @@ export interface HttpApiOptions {
 export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
   middy<ApiEvent<Body>, JsonResponse>()
     .use(injectLambdaContext(logger))
-    .use(httpSecurityHeaders())
+    .use(securityHeaders())
     .use(httpErrors({ logger }))
     .use(httpHeaderNormalizer())
     .use(body ? [bodyLimit({ maxBytes: config.maxBodyBytes }), httpJsonBodyParser(), validateBody(body)] : [])

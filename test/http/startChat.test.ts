@@ -52,6 +52,7 @@ const expectJsonHeaders = (reply: Reply) => {
   expect(reply.headers['cache-control']).toBe('no-store');
   expect(reply.headers['strict-transport-security']).toContain('max-age=');
   expect(reply.headers['x-content-type-options']).toBe('nosniff');
+  expect(reply.headers).not.toHaveProperty('reporting-endpoints');
 };
 
 const ROOM_FIELDS = [
