@@ -31,6 +31,7 @@ const main = async () => {
   const { values } = parseArgs({ options: { iterations: { type: 'string', default: '400' } } });
   const iterations = Number(values.iterations);
   process.env.LOG_LEVEL = 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const store = await startLocalDynamo();
   try {
     const names = tableNames(LOCAL_STAGE);

@@ -1,7 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { withPassMetrics } from '../../lib/cleanup/passMetrics';
+import { logReporter } from '../../lib/cleanup/report';
 import { logger } from '../../lib/log';
+import { metrics } from '../../lib/metrics';
 import { runCleanup, type CleanupSummary } from '../../lib/cleanup/runCleanup';
 
 /** The scheduled time, so a delayed or retried delivery judges staleness as scheduled. */
@@ -13,6 +17,11 @@ const timeOf = (event: Partial<ScheduledEvent>): Date => {
 /** EventBridge schedule → one cleanup pass over every tenant, within this invocation's time. */
 export const handler = middy<ScheduledEvent, CleanupSummary>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler((event: ScheduledEvent, context: Context) =>
-    runCleanup({ now: timeOf(event), remainingMs: () => context.getRemainingTimeInMillis() }),
+    runCleanup({
+      now: timeOf(event),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      reporter: withPassMetrics(logReporter, metrics),
+    }),
   );

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -6,10 +7,12 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { z } from 'zod';
 import { config } from '../config';
 import { logger } from '../log';
+import { metrics } from '../metrics';
 import { authenticate, tenantResolver, type TenantMiddlewareOptions } from '../tenancy/middleware';
 import type { ApiEvent } from './apiEvent';
 import { bodyLimit } from './bodyLimit';
 import { httpErrors } from './httpErrors';
+import { responseMetrics } from './responseMetrics';
 import type { JsonResponse } from './responses';
 import { validateBody } from './validate';
 
@@ -28,11 +31,14 @@ export interface HttpApiOptions {
 /**
  * The middleware stack every HTTP function shares, in the order a request meets it:
  * headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
- * errors become JSON first and the security headers then go on every response.
+ * errors become JSON first, then the security headers go on every response, then the
+ * response is counted and the metrics (with a cold-start metric) are published.
  */
 export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
   middy<ApiEvent<Body>, JsonResponse>()
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(responseMetrics({ metrics }))
     .use(securityHeaders())
     .use(httpErrors({ logger }))
     .use(httpHeaderNormalizer())

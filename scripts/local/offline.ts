@@ -126,7 +126,8 @@ export const startOffline = async ({
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, ESBUILD_WORK_FOLDER: workFolder },
+    // No CloudWatch metric blobs in a local console (see lib/metrics.ts).
+    env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', ...env, ESBUILD_WORK_FOLDER: workFolder },
   });
 
   let output = '';
