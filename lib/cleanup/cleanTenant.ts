@@ -2,6 +2,7 @@ import { advanceCleanupCursor, getCleanupCursor } from '../store/cleanupCursor';
 import type { TenantKeyScope } from '../store/keys';
 import type { TimeBudget } from './budget';
 import { addDays, dayIsOver, epochSeconds, utcDay } from './clock';
+import { noCounts, type PassCounts } from './passCounts';
 import { mapWithConcurrency } from './pool';
 import { removeCandidate, type RemovalOptions } from './removeCandidate';
 import { selectExpiredPage } from './selectExpired';
@@ -22,17 +23,11 @@ export interface TenantPassOptions {
   removal: Omit<RemovalOptions, 'budget'>;
 }
 
-export interface TenantPassSummary {
+export interface TenantPassSummary extends PassCounts {
   clientId: string;
   /** First expiry day examined, and the first not yet fully cleaned after this pass. */
   fromDay: string;
   nextDay: string;
-  scanned: number;
-  deleted: number;
-  skipped: number;
-  resumed: number;
-  children: number;
-  retries: number;
   /** False if the budget ran out before every due room was handled. */
   complete: boolean;
   durationMs: number;
@@ -53,12 +48,7 @@ export const cleanTenant = async (tenant: TenantKeyScope, options: TenantPassOpt
     clientId: tenant.clientId,
     fromDay,
     nextDay: fromDay,
-    scanned: 0,
-    deleted: 0,
-    skipped: 0,
-    resumed: 0,
-    children: 0,
-    retries: 0,
+    ...noCounts(),
     complete: true,
     durationMs: 0,
   };

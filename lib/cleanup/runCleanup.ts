@@ -6,6 +6,7 @@ import { timeBudget } from './budget';
 import { cleanTenant, type TenantPassOptions } from './cleanTenant';
 import { epochSeconds } from './clock';
 import { logReporter, type CleanupReporter } from './report';
+import { addCounts, noCounts, type PassCounts } from './passCounts';
 
 export interface CleanupOptions {
   /** The time rooms are judged stale at (`expires_at <= now`). */
@@ -26,15 +27,7 @@ export interface CleanupOptions {
   reporter?: CleanupReporter;
 }
 
-export interface CleanupSummary {
-  /** Due index entries read (rooms, and tombstones of cascades left unfinished). */
-  scanned: number;
-  deleted: number;
-  /** Selected but not deleted by this pass: touched since, or deleted by a concurrent pass. */
-  skipped: number;
-  resumed: number;
-  children: number;
-  retries: number;
+export interface CleanupSummary extends PassCounts {
   /** Tenants this pass worked on. */
   tenants: number;
   failedTenants: string[];
@@ -95,12 +88,7 @@ export const runCleanup = async (options: CleanupOptions): Promise<CleanupSummar
     removal: { childPageSize: options.childPageSize ?? 200, batch: options.batch },
   };
   const summary: CleanupSummary = {
-    scanned: 0,
-    deleted: 0,
-    skipped: 0,
-    resumed: 0,
-    children: 0,
-    retries: 0,
+    ...noCounts(),
     tenants: 0,
     failedTenants: [],
     complete: true,
@@ -119,12 +107,7 @@ export const runCleanup = async (options: CleanupOptions): Promise<CleanupSummar
     try {
       const tenant = await cleanTenant(toTenant(record), tenantOptions);
       reporter.tenant(tenant);
-      summary.scanned += tenant.scanned;
-      summary.deleted += tenant.deleted;
-      summary.skipped += tenant.skipped;
-      summary.resumed += tenant.resumed;
-      summary.children += tenant.children;
-      summary.retries += tenant.retries;
+      addCounts(summary, tenant);
       if (!tenant.complete) summary.complete = false;
     } catch (error) {
       // One tenant's failure must not hold back the others; the pass reports it at the end.
