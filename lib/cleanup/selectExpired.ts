@@ -1,6 +1,7 @@
 import { queryExpiredPage } from '../store/expiry';
 import { ROOM_SK, ROOM_TOMBSTONE_SK_PREFIX, type TenantKeyScope } from '../store/keys';
 import { epochSeconds } from './clock';
+import type { PageRequest } from '../store/pageRequest';
 
 /**
  * Something in byExpiry that is due: a stale room, or the tombstone of a room deleted by a pass
@@ -30,7 +31,7 @@ export const selectExpiredPage = async (
   tenant: TenantKeyScope,
   day: string,
   now: Date,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: PageRequest,
 ): Promise<CandidatePage> => {
   const page = await queryExpiredPage(tenant, day, epochSeconds(now), options);
   return {

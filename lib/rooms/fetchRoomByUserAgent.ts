@@ -1,14 +1,14 @@
+import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { FetchRoomByUserAgentRequest } from './fetchRoomByUserAgentRequest';
 import { listParticipantRooms, type RoomsPage } from './listRooms';
-import { assertListsOwnRooms } from './roomAccess';
 
 /** Without a `limit`, the platform's clients get the newest 100 rooms: the most one page holds. */
 const DEFAULT_LIMIT = 100;
 
 /** `POST /api/room/fetchRoomByUserAgent`: an agent's rooms, newest activity first, optionally filtered. */
 export const fetchRoomByUserAgent = async (tenant: Tenant, actor: Actor, request: FetchRoomByUserAgentRequest): Promise<RoomsPage> => {
-  assertListsOwnRooms(actor, 'agent', request.agent_id);
+  assertActsAs(actor, request.agent_id, 'agent');
   return listParticipantRooms(tenant, {
     role: 'agent',
     userId: request.agent_id,

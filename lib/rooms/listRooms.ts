@@ -1,10 +1,11 @@
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type CursorScope } from '../http/cursor';
 import { queryParticipantRooms } from '../store/participantRooms';
+import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ChatType, ParticipantRole } from './chatType';
 import type { Room } from './room';
-import { assertListsOwnRooms, participantRoleOf } from './roomAccess';
+import { participantRoleOf } from './roomAccess';
 import type { ListRoomsParams } from './roomParams';
 
 export interface ParticipantRoomsRequest {
@@ -57,6 +58,6 @@ export const listRooms = async (tenant: Tenant, actor: Actor, params: ListRoomsP
       ...(params.user_id === undefined ? [{ path: 'user_id', message: 'is required for an admin: whose rooms to list' }] : []),
     ]);
   }
-  assertListsOwnRooms(actor, role, userId);
+  assertActsAs(actor, userId, role);
   return listParticipantRooms(tenant, { role, userId, limit: params.limit, cursor: params.cursor, type: params.type, status: params.status });
 };

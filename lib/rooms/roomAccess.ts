@@ -36,11 +36,3 @@ export const loadRoomFor = async (tenant: Tenant, actor: Actor, roomId: string):
   if (!room || room._id !== roomId || !mayAccessRoom(room, actor)) throw roomNotFound();
   return { room, ref };
 };
-
-/** A caller lists rooms of `userId` in `role` only as themselves, unless they are an admin. */
-export const assertListsOwnRooms = (actor: Actor, role: ParticipantRole, userId: string): void => {
-  if (actor.role === 'admin') return;
-  if (actor.role !== role || actor.userId !== userId) {
-    throw new AppError('FORBIDDEN', `Only the ${role} ${userId} or an admin may list these rooms`);
-  }
-};

@@ -1,13 +1,16 @@
 import { PARTICIPANT_ROLES } from './chatType';
-import { roomName, type Room } from './room';
+import type { Room } from './room';
+import { toRoomData } from './roomData';
 
 /**
  * The platform's `user_Data`: one entry per participant with the reference's field names, in its
  * order; values the service does not hold are "" (the platform's clients expect strings).
  * `room_id` is the room's `_id`, as on the platform.
  */
-export const toUserData = (room: Room) =>
-  PARTICIPANT_ROLES.flatMap((role) => {
+export const toUserData = (room: Room) => {
+  // The room's own fields as roomData reports them (name, slots with "" for unknown).
+  const shared = toRoomData(room);
+  return PARTICIPANT_ROLES.flatMap((role) => {
     const participant = room.participants[role];
     if (!participant) return [];
     return [
@@ -21,11 +24,11 @@ export const toUserData = (room: Room) =>
         username: participant.username ?? '',
         phone_num: participant.phone_num ?? '',
         display_image: participant.display_image ?? '',
-        room_name: roomName(room),
-        vendor_id: room.vendor_id,
-        vendor_user_id: room.vendor_user_id ?? '',
-        order_user_id: room.order_user_id ?? '',
-        order_vendor_id: room.order_vendor_id,
+        room_name: shared.room_name,
+        vendor_id: shared.vendor_id,
+        vendor_user_id: shared.vendor_user_id,
+        order_user_id: shared.order_user_id,
+        order_vendor_id: shared.order_vendor_id,
         auth_user_id: participant.user_id,
         created_date: participant.created_date,
         updated_date: participant.updated_date,
@@ -33,5 +36,6 @@ export const toUserData = (room: Room) =>
       },
     ];
   });
+};
 
 export type UserData = ReturnType<typeof toUserData>[number];

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
 import { EXPIRY_INDEX, expiryBucketOfDay, isTenantKey, type ItemKey, type TenantKeyScope } from './keys';
+import type { PageRequest } from './pageRequest';
 
 /** One entry of the byExpiry index: the keys it projects (KEYS_ONLY). */
 export interface ExpiryEntry extends ItemKey {
@@ -23,7 +24,7 @@ export const queryExpiredPage = async (
   tenant: TenantKeyScope,
   day: string,
   nowSeconds: number,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: PageRequest,
 ): Promise<ExpiryPage> => {
   const { Items = [], LastEvaluatedKey } = await documentClient().send(
     new QueryCommand({

@@ -4,6 +4,7 @@ import type { Message } from '../messages/message';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
 import { MESSAGE_SK_PREFIX, messageDedupeKey, messageKey, roomPartition, type TenantKeyScope } from './keys';
+import type { PageRequest } from './pageRequest';
 
 /**
  * Messages and dedupe markers live in their room's partition and carry `room` (the room's `_id`),
@@ -94,7 +95,7 @@ export const queryMessages = async (
   tenant: TenantKeyScope,
   ref: string,
   roomId: string,
-  page: { limit: number; startKey?: Record<string, unknown> },
+  page: PageRequest,
 ): Promise<MessagesPage> => {
   const { Items = [], LastEvaluatedKey } = await documentClient().send(
     new QueryCommand({

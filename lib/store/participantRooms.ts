@@ -4,13 +4,12 @@ import type { ChatType, ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import { documentClient } from './client';
 import { participantIndexKey, PARTICIPANT_INDEX, type TenantKeyScope } from './keys';
+import type { PageRequest } from './pageRequest';
 import { toRoom } from './rooms';
 
-export interface ParticipantRoomsQuery {
+export interface ParticipantRoomsQuery extends PageRequest {
   role: ParticipantRole;
   userId: string;
-  limit: number;
-  startKey?: Record<string, unknown>;
   type?: ChatType;
   status?: boolean;
   agentDb?: string;

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
 import { roomPartition, type ItemKey, type TenantKeyScope } from './keys';
+import type { PageRequest } from './pageRequest';
 
 export interface ChildrenPage {
   keys: ItemKey[];
@@ -18,7 +19,7 @@ export const queryRoomChildrenPage = async (
   tenant: TenantKeyScope,
   ref: string,
   roomId: string,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: PageRequest,
 ): Promise<ChildrenPage> => {
   const { Items = [], LastEvaluatedKey } = await documentClient().send(
     new QueryCommand({
