@@ -1,46 +1,32 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { tableDefinitions } from '../../scripts/local/tables';
+import {
+  actionsOf,
+  isChatTableArn,
+  ofType,
+  packageTemplate,
+  requestFunctions,
+  resourceStrings,
+  roleOf,
+  statementsOf,
+  type Template,
+  wildcardsIn,
+} from './template';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
-
-/** The environment without any AWS credentials or profile: packaging must not need an account. */
-const credentialFree = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && name !== 'DYNAMODB_ENDPOINT') env[name] = value;
-  }
-  return { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' };
-};
-
-type Resource = { Type: string; Properties: any };
-let resources: Record<string, Resource>;
-const outDir = mkdtempSync(path.join(tmpdir(), 'chat-rooms-package-'));
+let template: Template;
 
 beforeAll(async () => {
-  // Its own bundle folder, so packaging never deletes the build of a running `npm start`.
-  const workFolder = path.join('.esbuild', `package-${process.pid}`);
-  await run(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'prod', '--package', outDir], {
-    cwd: ROOT,
-    env: { ...credentialFree(), ESBUILD_WORK_FOLDER: workFolder },
-    timeout: 120_000,
-  });
-  rmSync(path.join(ROOT, workFolder), { recursive: true, force: true });
-  const template = JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  resources = template.Resources;
+  template = await packageTemplate('prod');
 }, 150_000);
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const resource = (id: string) => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+};
 
 describe('serverless package --stage prod (no AWS credentials)', () => {
   it('defines the tables with on-demand billing, point-in-time recovery and encryption', () => {
-    const tables = ofType('AWS::DynamoDB::Table');
+    const tables = ofType(template, 'AWS::DynamoDB::Table');
     expect(tables.map(([, table]) => table.Properties.TableName).sort()).toEqual(['chat-rooms-prod-chat', 'chat-rooms-prod-tenants']);
     for (const [, table] of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
@@ -50,45 +36,132 @@ describe('serverless package --stage prod (no AWS credentials)', () => {
   });
 
   it('enables TTL on the expiry attribute of the chat table as a backstop', () => {
-    const chat = resources.ChatTable!;
-    expect(chat.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
+    expect(resource('ChatTable').Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
   });
 
   it('creates local tables identical in keys and indexes to the deployed ones', () => {
     const local = tableDefinitions('prod');
     for (const definition of local) {
-      const [, deployed] = ofType('AWS::DynamoDB::Table').find(([, table]) => table.Properties.TableName === definition.TableName)!;
+      const [, deployed] = ofType(template, 'AWS::DynamoDB::Table').find(([, table]) => table.Properties.TableName === definition.TableName)!;
       expect(definition.KeySchema).toEqual(deployed.Properties.KeySchema);
       expect(definition.AttributeDefinitions).toEqual(deployed.Properties.AttributeDefinitions);
       expect(definition.GlobalSecondaryIndexes ?? []).toEqual(deployed.Properties.GlobalSecondaryIndexes ?? []);
     }
   });
 
-  it('gives every function its own role with scoped DynamoDB permissions', () => {
-    const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBeGreaterThanOrEqual(1);
-    const roles = new Set<string>();
-    for (const [, fn] of functions) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
-      const roleName = fn.Properties.Role['Fn::GetAtt'][0];
-      expect(roles.has(roleName)).toBe(false);
-      roles.add(roleName);
-      const statements = resources[roleName]!.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
-      for (const statement of statements) {
-        expect(statement.Resource).not.toContain('*');
-        for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
-      }
-    }
-  });
-
   it('schedules the cleanup hourly, enabled', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const rules = ofType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties);
     expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' })]);
   });
 
   it('routes POST /api/v1/chat/startChat on the HTTP API and retains logs', () => {
-    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
     expect(routes).toContain('POST /api/v1/chat/startChat');
-    for (const [, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(90);
+    for (const [, group] of ofType(template, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe('IAM in the prod template', () => {
+  const TENANT_LEADING_KEYS = 'T#${!aws:PrincipalTag/tenant}#*';
+
+  it('gives every function its own role, declared with iamRoleStatements', () => {
+    const functions = ofType(template, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(8);
+    const roles = functions.map(([, fn]) => roleOf(fn));
+    expect(new Set(roles).size).toBe(functions.length);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(roleOf(fn)).toBe(id.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'));
+    }
+  });
+
+  it('grants no wildcard action and no wildcard table, index, role or log group in any role', () => {
+    const roles = ofType(template, 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id)).toContain('TenantAccessRole');
+    for (const [id, role] of roles) expect(`${id}: ${wildcardsIn(role).join(', ')}`).toBe(`${id}: `);
+  });
+
+  it('the wildcard check sees `*` inside an ARN, as a whole Resource and in an action', () => {
+    const role = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Policies: [
+          {
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: [{ 'Fn::Sub': '${ChatTable.Arn}/index/*' }, 'arn:aws:dynamodb:us-east-1:1:table/*'] },
+                { Effect: 'Allow', Action: ['dynamodb:*'], Resource: '*' },
+                { Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: { 'Fn::Sub': 'arn:aws:logs:r:a:log-group:/aws/lambda/chat-rooms-prod*:*' } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    expect(wildcardsIn(role)).toEqual([
+      '${ChatTable.Arn}/index/*',
+      'arn:aws:dynamodb:us-east-1:1:table/*',
+      'dynamodb:*',
+      '*',
+      'arn:aws:logs:r:a:log-group:/aws/lambda/chat-rooms-prod*:*',
+    ]);
+  });
+
+  it('binds every chat-table statement of the tenant-access role to the session tenant', () => {
+    const statements = statementsOf(resource('TenantAccessRole'));
+    const onChat = statements.filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
+    expect(onChat.length).toBe(statements.length);
+    for (const statement of onChat) {
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual([{ 'Fn::Sub': TENANT_LEADING_KEYS }]);
+      expect(statement.Condition?.['Null']).toEqual({ 'aws:PrincipalTag/tenant': 'false', 'dynamodb:LeadingKeys': 'false' });
+      expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('lets only the request functions assume the tenant-access role, with a tenant session tag', () => {
+    const role = resource('TenantAccessRole');
+    const [trust, ...others] = role.Properties.AssumeRolePolicyDocument.Statement;
+    expect(others).toEqual([]);
+    expect(trust.Action).toEqual(expect.arrayContaining(['sts:AssumeRole', 'sts:TagSession']));
+    expect(trust.Condition).toEqual({ Null: { 'aws:RequestTag/tenant': 'false' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] } });
+    const trusted: string[] = [trust.Principal.AWS].flat().flatMap((principal: unknown) => resourceStrings(principal)).sort();
+    const assuming = ofType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.TENANT_ACCESS_ROLE_ARN)
+      .map(([, fn]) => `${roleOf(fn)}.Arn`)
+      .sort();
+    expect(trusted).toEqual(assuming);
+    const requestRoles = requestFunctions(template).map(([, fn]) => `${roleOf(fn)}.Arn`);
+    expect(requestRoles.length).toBeGreaterThanOrEqual(7);
+    expect(trusted.filter((principal) => !requestRoles.includes(principal))).toEqual([]);
+    for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
+      const assumes = statementsOf(resource(roleOf(fn))).filter((statement) => actionsOf(statement).includes('sts:AssumeRole'));
+      if (!trusted.includes(`${roleOf(fn)}.Arn`)) {
+        expect(assumes).toEqual([]);
+        continue;
+      }
+      expect(fn.Properties.Environment.Variables.TENANT_ACCESS_ROLE_ARN).toEqual({ 'Fn::GetAtt': ['TenantAccessRole', 'Arn'] });
+      expect(assumes).toHaveLength(1);
+      expect(actionsOf(assumes[0]!).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+      expect(resourceStrings(assumes[0]!.Resource)).toEqual([
+        `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${role.Properties.RoleName}`,
+      ]);
+    }
+  });
+
+  it("leaves request functions' own roles without access to the chat table", () => {
+    const functions = requestFunctions(template);
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const [id, fn] of functions) {
+      const chatArns = statementsOf(resource(roleOf(fn))).flatMap((statement) => resourceStrings(statement.Resource)).filter(isChatTableArn);
+      expect(`${id}: ${chatArns.join(', ')}`).toBe(`${id}: `);
+    }
+  });
+
+  it('keeps the cleanup on its own listed chat-table actions, no Scan of the chat table', () => {
+    const statements = statementsOf(resource(roleOf(resource('CleanupRoomsLambdaFunction'))));
+    const onChat = statements.filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
+    expect(onChat.flatMap(actionsOf).sort()).toEqual(
+      ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query'].sort(),
+    );
   });
 });

@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The environment without any AWS credentials or profile: packaging must not need an account. */
+const credentialFree = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_') && name !== 'DYNAMODB_ENDPOINT') env[name] = value;
+  }
+  return { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' };
+};
+
+export interface Resource {
+  Type: string;
+  Properties: any;
+  DependsOn?: string[];
+}
+
+export interface Template {
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, any>;
+}
+
+/** `serverless package --stage <stage>` into a temporary folder; the CloudFormation it produced. */
+export const packageTemplate = async (stage = 'prod'): Promise<Template> => {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'chat-rooms-package-'));
+  // Its own bundle folder, so packaging never deletes the build of a running `npm start`.
+  const workFolder = path.join('.esbuild', `package-${process.pid}`);
+  try {
+    await run(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', outDir], {
+      cwd: ROOT,
+      env: { ...credentialFree(), ESBUILD_WORK_FOLDER: workFolder },
+      timeout: 120_000,
+    });
+    return JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  } finally {
+    rmSync(path.join(ROOT, workFolder), { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};
+
+export const ofType = (template: Template, type: string): Array<[string, Resource]> =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export const statementsOf = (role: Resource): Statement[] =>
+  (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement as Statement[]);
+
+export const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+
+/**
+ * Each ARN of a statement as one string, intrinsic functions spelled out (`Fn::GetAtt` as
+ * `ChatTable.Arn`, `Fn::Sub` as its template), so a wildcard anywhere in an ARN is visible.
+ */
+export const resourceStrings = (resource: unknown): string[] => {
+  if (typeof resource === 'string') return [resource];
+  if (Array.isArray(resource)) return resource.flatMap(resourceStrings);
+  if (resource && typeof resource === 'object') {
+    const [fn, argument] = Object.entries(resource)[0] ?? [];
+    if (fn === 'Fn::GetAtt') return [(argument as string[]).join('.')];
+    if (fn === 'Fn::Sub') return [[argument].flat()[0] as string];
+    if (fn === 'Ref') return [`Ref:${argument as string}`];
+    if (fn === 'Fn::Join') return [(argument as [string, unknown[]])[1].map((part) => resourceStrings(part).join('')).join((argument as [string])[0])];
+  }
+  throw new Error(`unexpected resource ${JSON.stringify(resource)}`);
+};
+
+/** The logical id of a function's role. */
+export const roleOf = (fn: Resource): string => fn.Properties.Role['Fn::GetAtt'][0];
+
+/** Functions API Gateway invokes (an HTTP route or a WebSocket route). */
+export const requestFunctions = (template: Template): Array<[string, Resource]> => {
+  const invoked = new Set(
+    ofType(template, 'AWS::Lambda::Permission')
+      .filter(([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+      .map(([, permission]) => permission.Properties.FunctionName['Fn::GetAtt'][0] as string),
+  );
+  return ofType(template, 'AWS::Lambda::Function').filter(([id]) => invoked.has(id));
+};
+
+/** Whether an ARN names the chat table or one of its indexes. */
+export const isChatTableArn = (arn: string): boolean => /^ChatTable\.Arn|\$\{ChatTable\.Arn\}|:table\/chat-rooms-[^/]+-chat/.test(arn);
+
+/**
+ * Every wildcard a role grants: an action with `*`, a Resource `*`, or a `*` anywhere in an ARN
+ * (`table/*`, `index/*`), except the log streams of a function's own log group and KMS keys that
+ * a condition binds to one parameter.
+ */
+export const wildcardsIn = (role: Resource): string[] =>
+  statementsOf(role).flatMap((statement) => [
+    ...actionsOf(statement).filter((action) => action.includes('*')),
+    ...resourceStrings(statement.Resource).filter((arn) => {
+      if (arn.includes(':log-group:')) return !/:log-group:\/aws\/lambda\/[A-Za-z0-9-]+:\*(:\*)?$/.test(arn);
+      if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
+      return arn.includes('*');
+    }),
+  ]);
