@@ -44,6 +44,9 @@ export interface Room {
   __v: number;
 }
 
-/** The platform's room name; `oderVendor` is spelled as the published contract spells it. */
-export const roomName = (room: Pick<Room, 'room_id' | 'order_id' | 'order_vendor_id' | 'agent_id'>): string =>
-  `OrderNo-${room.room_id}-orderId-${room.order_id}-oderVendor-${room.order_vendor_id}-agentId-${room.agent_id ?? ''}`;
+/**
+ * The platform's room name, as its published example shows it: the vendor after `oderVendor-`
+ * (spelled as the contract spells it) is `vendor_id`, not `order_vendor_id`.
+ */
+export const roomName = (room: Pick<Room, 'room_id' | 'order_id' | 'vendor_id' | 'agent_id'>): string =>
+  `OrderNo-${room.room_id}-orderId-${room.order_id}-oderVendor-${room.vendor_id}-agentId-${room.agent_id ?? ''}`;

@@ -1,24 +1,30 @@
+import { releaseRoomNumber } from '../store/roomNumberRelease';
+import { createRoom, getRoomByRef, orderNumberOwner, reserveRoomNumber, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
 import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
-import { renumberRoom, reserveRoomNumber, upsertRoom } from '../store/rooms';
 import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
 import { conversationRef, objectId, randomRoomNumber, roomObjectId } from './identifiers';
 import { roomExpiry } from './retention';
 import type { Participant, Room } from './room';
+import { admits, roomEntryFor, roomNotFound, type RoomEntry } from './roomAccess';
 import type { StartChatRequest } from './startChatRequest';
 
 /** A taken room number is a 1-in-10^8-per-room event; a few fresh draws always suffice. */
 const ROOM_NUMBER_ATTEMPTS = 5;
 
-const slotIds = (request: StartChatRequest): Partial<Record<ParticipantRole, string>> => ({
-  agent: request.agent_id,
-  user: request.order_user_id,
-  vendor: request.vendor_user_id,
+/**
+ * A lost creation race sends the caller back to touch the winner's room; a room deleted by
+ * cleanup in that instant sends it round once more. Beyond that something is wrong.
+ */
+const ENTRY_ATTEMPTS = 3;
+
+const slotIds = (request: StartChatRequest, entry: RoomEntry): Partial<Record<ParticipantRole, string>> => ({
+  ...(entry.namesOthers && { agent: request.agent_id, user: request.order_user_id, vendor: request.vendor_user_id }),
   [request.type.initiator]: request.user_id,
 });
 
-const participantsOf = (request: StartChatRequest, now: Date): Partial<Record<ParticipantRole, Participant>> => {
-  const ids = slotIds(request);
+const participantsOf = (request: StartChatRequest, entry: RoomEntry, now: Date): Partial<Record<ParticipantRole, Participant>> => {
+  const ids = slotIds(request, entry);
   const at = now.toISOString();
   const participants: Partial<Record<ParticipantRole, Participant>> = {};
   for (const role of PARTICIPANT_ROLES) {
@@ -31,33 +37,43 @@ const participantsOf = (request: StartChatRequest, now: Date): Partial<Record<Pa
 };
 
 /**
- * Keep a generated `room_id` unique within the tenant. The room is already written (that write
- * is what decides which concurrent caller created it), so on a clash it is renumbered.
+ * Reserve the new room's number before the room exists, so no room ever carries an unreserved
+ * number. An order number is reserved for its order (shared by the order's conversations); a
+ * generated one for the room and, if taken, drawn again.
  */
-const claimRoomNumber = async (tenant: Tenant, ref: string, room: Room): Promise<Room> => {
-  if (await reserveRoomNumber(tenant, room.room_id, room._id)) return room;
-  for (let attempt = 1; attempt < ROOM_NUMBER_ATTEMPTS; attempt++) {
-    const next = randomRoomNumber();
-    if (await reserveRoomNumber(tenant, next, room._id)) return renumberRoom(tenant, ref, room.room_id, next);
+const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomId: string): Promise<string> => {
+  if (request.order_number) {
+    // The platform's order number is the room's number whatever happens; reserving it keeps every
+    // later generated number off it. It is only refused if a generated number got there first.
+    await reserveRoomNumber(tenant, request.order_number, orderNumberOwner(request.order_id));
+    return request.order_number;
+  }
+  for (let attempt = 0; attempt < ROOM_NUMBER_ATTEMPTS; attempt++) {
+    const number = randomRoomNumber();
+    if (await reserveRoomNumber(tenant, number, roomId)) return number;
   }
   throw new Error('Could not reserve a room number');
 };
 
 /**
- * Get or create the room of one conversation about one order, and touch it.
- * The conversation is (tenant, order_id, order_vendor_id, canonical type); calling again returns
- * the same room, fills slots that were empty and reopens it if it was closed.
+ * Get or create the room of one conversation about one order, and touch it, for a caller the
+ * membership rule (roomEntryFor) lets in. The conversation is (tenant, order_id, order_vendor_id,
+ * canonical type); calling again returns the same room, fills slots that were empty and reopens it
+ * if it was closed.
+ *
+ * A warm call is one request: the touch, whose condition is the membership rule. Only when that
+ * touch finds no room does a caller who may create read, reserve a number, then create. Anyone
+ * refused gets the 404 a missing room gets, and nothing of theirs is written.
  */
 export const startChat = async (tenant: Tenant, actor: Actor, request: StartChatRequest, now = new Date()): Promise<Room> => {
   assertActsAs(actor, request.user_id, request.type.initiator);
+  const entry = roomEntryFor(actor, request.order_id, request.type.initiator, request.user_id);
 
   const conversation = `${request.order_id}#${request.order_vendor_id}#${request.type.type}`;
   const ref = conversationRef(tenant.clientId, conversation);
-  const candidate = { _id: roomObjectId(ref, now), room_id: request.order_number ?? randomRoomNumber() };
-  const room = await upsertRoom(tenant, {
+  const upsert: RoomUpsert = {
     ref,
     conversation,
-    candidate,
     fields: {
       type: request.type.type,
       order_id: request.order_id,
@@ -68,12 +84,32 @@ export const startChat = async (tenant: Tenant, actor: Actor, request: StartChat
       sub_domain: tenant.subDomain,
       client_id: tenant.clientId,
     },
-    participants: participantsOf(request, now),
+    participants: participantsOf(request, entry, now),
+    ...(entry.seat && request.participant && { ownProfile: request.participant }),
     now: now.toISOString(),
     expiresAt: roomExpiry(tenant, now),
-  });
+  };
 
-  // Only the caller whose write created the room sees its own candidate and timestamp come back.
-  const created = room._id === candidate._id && room.room_id === candidate.room_id && room.created_date === now.toISOString();
-  return created && !request.order_number ? claimRoomNumber(tenant, ref, room) : room;
+  for (let attempt = 0; attempt < ENTRY_ATTEMPTS; attempt++) {
+    const touched = await touchRoomAsMember(tenant, upsert, entry.seat);
+    if (touched) return touched;
+    // No room and the caller may not create one, or a room that does not let the caller in:
+    // either way the same 404. A room that does let them in appeared after the touch: go round.
+    if (!entry.mayCreate) throw roomNotFound();
+    const existing = await getRoomByRef(tenant, ref);
+    if (existing) {
+      const sameConversation =
+        existing.order_id === request.order_id && existing.order_vendor_id === request.order_vendor_id && existing.type === request.type.type;
+      if (!sameConversation || !admits(existing, entry)) throw roomNotFound();
+      continue;
+    }
+
+    const _id = roomObjectId(ref, now);
+    const room_id = await reserveNumberFor(tenant, request, _id);
+    const created = await createRoom(tenant, { ...upsert, _id, room_id });
+    if (created) return created;
+    // Another caller created it first: free the number and enter their room instead.
+    if (!request.order_number) await releaseRoomNumber(tenant, room_id, _id);
+  }
+  throw new Error('startChat did not settle on a room');
 };

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { PARTICIPANT_ROLES, type ParticipantRole } from '../rooms/chatType';
+import { PARTICIPANT_ROLES, SLOT_OF_ROLE, type ParticipantRole } from '../rooms/chatType';
+import type { RoomEntry } from '../rooms/roomAccess';
 import type { LastMessage, Participant, Room } from '../rooms/room';
+import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
 import {
@@ -21,9 +23,13 @@ export type RoomItem = Omit<Room, 'participants'> & {
   conversation: string;
   expires_at: number;
   expiry_bucket: string;
-} & Partial<Record<`p_${ParticipantRole}`, Participant>>;
+} & Partial<Record<`p_${ParticipantRole}`, Participant>> &
+  Partial<Record<`profile_${ParticipantRole}`, ParticipantProfile>>;
 
 const participantAttribute = (role: ParticipantRole) => `p_${role}` as const;
+
+/** A participant's own latest profile, kept beside the slot so that whoever named them first does not fix it. */
+const profileAttribute = (role: ParticipantRole) => `profile_${role}` as const;
 
 export const toRoom = (item: Record<string, unknown>): Room => {
   const {
@@ -38,12 +44,15 @@ export const toRoom = (item: Record<string, unknown>): Room => {
     p_agent,
     p_user,
     p_vendor,
+    profile_agent,
+    profile_user,
+    profile_vendor,
     ...room
   } = item as RoomItem & Record<string, unknown>;
   const participants: Room['participants'] = {};
-  if (p_agent) participants.agent = p_agent;
-  if (p_user) participants.user = p_user;
-  if (p_vendor) participants.vendor = p_vendor;
+  if (p_agent) participants.agent = { ...p_agent, ...profile_agent };
+  if (p_user) participants.user = { ...p_user, ...profile_user };
+  if (p_vendor) participants.vendor = { ...p_vendor, ...profile_vendor };
   return { ...(room as Omit<Room, 'participants'>), participants };
 };
 
@@ -51,55 +60,99 @@ export const toRoom = (item: Record<string, unknown>): Room => {
 export interface RoomUpsert {
   ref: string;
   conversation: string;
-  /** Used only if the room does not exist yet. */
-  candidate: { _id: string; room_id: string };
   fields: Pick<Room, 'type' | 'order_id' | 'order_vendor_id' | 'vendor_id' | 'agent_db' | 'db_name' | 'sub_domain' | 'client_id'>;
   participants: Partial<Record<ParticipantRole, Participant>>;
+  /** The caller's profile for their own seat, replacing what they sent before. */
+  ownProfile?: ParticipantProfile;
   now: string;
   expiresAt: number;
 }
 
-const SLOT_ATTRIBUTE = { agent: 'agent_id', user: 'order_user_id', vendor: 'vendor_user_id' } as const;
+/** Who may enter (see lib/rooms/roomAccess): the seat the caller must hold or may take. */
+export type RoomSeat = NonNullable<RoomEntry['seat']>;
 
 /**
- * Get-or-create in one conditional UpdateItem: every identity field is `if_not_exists`, so
- * concurrent first calls converge on one room; empty slots are filled, filled ones kept; the
- * activity time and expiry move forward and the room is (re)opened. The condition guards the
- * (astronomically unlikely) case of two conversations hashing to one reference.
+ * Touch an existing room as one of its members, in one conditional UpdateItem: empty slots named
+ * by the call are filled (filled ones kept), the activity time and expiry move forward and the
+ * room is (re)opened. The condition is the membership rule: the room exists, is this
+ * conversation's (two conversations hashing to one reference stay apart), and the caller's seat
+ * holds them or, where allowed, is empty. Undefined when the condition fails: nothing is written.
  */
-export const upsertRoom = async (tenant: TenantKeyScope, input: RoomUpsert): Promise<Room> => {
+export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpsert, seat: RoomSeat | undefined): Promise<Room | undefined> => {
   const update = new UpdateExpression()
-    .setIfAbsent('_id', input.candidate._id)
-    .setIfAbsent('room_id', input.candidate.room_id)
-    .setIfAbsent('conversation', input.conversation)
-    .setIfAbsent('created_date', input.now)
-    .setIfAbsent('__v', 0)
     .set('updated_date', input.now)
     .set('status', true)
     .set('expires_at', input.expiresAt)
     .set('expiry_bucket', expiryBucket(tenant, input.expiresAt));
-  for (const [field, value] of Object.entries(input.fields)) update.setIfAbsent(field, value);
   for (const role of PARTICIPANT_ROLES) {
     const participant = input.participants[role];
     if (!participant) continue;
     update
-      .setIfAbsent(SLOT_ATTRIBUTE[role], participant.user_id)
+      .setIfAbsent(SLOT_OF_ROLE[role], participant.user_id)
       .setIfAbsent(PARTICIPANT_INDEX[role].attribute, participantIndexKey(tenant, role, participant.user_id))
       .setIfAbsent(participantAttribute(role), participant);
   }
-  const conversation = update.name('conversation');
-  const { Attributes } = await documentClient().send(
-    new UpdateCommand({
-      TableName: config.chatTable,
-      Key: roomKey(tenant, input.ref),
-      UpdateExpression: update.toString(),
-      ConditionExpression: `attribute_not_exists(pk) OR ${conversation} = ${update.value(input.conversation)}`,
-      ExpressionAttributeNames: update.names,
-      ExpressionAttributeValues: update.values,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return toRoom(Attributes!);
+  if (seat && input.ownProfile && Object.keys(input.ownProfile).length > 0) update.set(profileAttribute(seat.role), input.ownProfile);
+  const conditions = [`attribute_exists(pk)`, `${update.name('conversation')} = ${update.value(input.conversation)}`];
+  if (seat) {
+    const slot = update.name(SLOT_OF_ROLE[seat.role]);
+    const holds = `${slot} = ${update.value(seat.userId)}`;
+    conditions.push(seat.mayTakeEmpty ? `(attribute_not_exists(${slot}) OR ${holds})` : holds);
+  }
+  try {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, input.ref),
+        UpdateExpression: update.toString(),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toRoom(Attributes!);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
+/**
+ * Create a conversation's room with its (already reserved) number, only if the conversation has
+ * none: of concurrent first calls exactly one creates; the others get undefined and touch the
+ * winner's room instead.
+ */
+export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _id: string; room_id: string }): Promise<Room | undefined> => {
+  const item: Record<string, unknown> = {
+    ...roomKey(tenant, input.ref),
+    _id: input._id,
+    room_id: input.room_id,
+    conversation: input.conversation,
+    ...input.fields,
+    status: true,
+    created_date: input.now,
+    updated_date: input.now,
+    __v: 0,
+    expires_at: input.expiresAt,
+    expiry_bucket: expiryBucket(tenant, input.expiresAt),
+  };
+  for (const role of PARTICIPANT_ROLES) {
+    const participant = input.participants[role];
+    if (!participant) continue;
+    item[SLOT_OF_ROLE[role]] = participant.user_id;
+    item[PARTICIPANT_INDEX[role].attribute] = participantIndexKey(tenant, role, participant.user_id);
+    item[participantAttribute(role)] = participant;
+  }
+  try {
+    await documentClient().send(
+      new PutCommand({ TableName: config.chatTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return toRoom(item);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 };
 
 export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise<Room | undefined> => {
@@ -109,14 +162,21 @@ export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise
   return Item ? toRoom(Item) : undefined;
 };
 
-/** Claim a generated room number for a room; false if another room of the tenant holds it. */
-export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: string, roomIdOfOwner: string): Promise<boolean> => {
+/**
+ * Reserve a room number for `owner`, before any room carries it, so numbers stay unique per
+ * tenant: a generated number is owned by its room's `_id`; an order number by its order (all the
+ * order's conversations share it, and no generated number can ever take it). True if the number
+ * is now `owner`'s (including when it already was); false if someone else holds it.
+ */
+export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: string, owner: string): Promise<boolean> => {
   try {
     await documentClient().send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...roomNumberKey(tenant, roomNumber), room: roomIdOfOwner },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { ...roomNumberKey(tenant, roomNumber), room: owner },
+        ConditionExpression: 'attribute_not_exists(pk) OR #room = :owner',
+        ExpressionAttributeNames: { '#room': 'room' },
+        ExpressionAttributeValues: { ':owner': owner },
       }),
     );
     return true;
@@ -126,20 +186,8 @@ export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: stri
   }
 };
 
-/** Give a just-created room another number after its first choice turned out to be taken. */
-export const renumberRoom = async (tenant: TenantKeyScope, ref: string, from: string, to: string): Promise<Room> => {
-  const { Attributes } = await documentClient().send(
-    new UpdateCommand({
-      TableName: config.chatTable,
-      Key: roomKey(tenant, ref),
-      UpdateExpression: 'SET room_id = :to',
-      ConditionExpression: 'room_id = :from',
-      ExpressionAttributeValues: { ':from': from, ':to': to },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return toRoom(Attributes!);
-};
+/** The owner an order number is reserved for: the order, not one of its rooms. */
+export const orderNumberOwner = (orderId: string): string => `ORDER#${orderId}`;
 
 /** What a touch of an existing room moves forward: activity time and expiry, exactly as upsertRoom does. */
 export interface RoomTouch {

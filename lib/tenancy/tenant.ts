@@ -41,4 +41,9 @@ export const toTenant = (record: TenantRecord): Tenant => ({
 export interface Actor {
   readonly userId: string;
   readonly role: Role;
+  /**
+   * The orders the platform says this caller belongs to (the token's `order_ids` claim, as
+   * decimal strings); undefined when the token carries no such claim.
+   */
+  readonly orderIds?: readonly string[];
 }

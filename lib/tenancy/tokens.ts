@@ -10,6 +10,8 @@ const accessClaims = z.object({
   sub: z.string().min(1),
   role: z.enum(ROLES),
   client_id: platformId,
+  /** Issued by the platform to a customer: the orders whose rooms they may enter. */
+  order_ids: z.array(platformId).max(1000).optional(),
 });
 
 export type AccessClaims = z.output<typeof accessClaims>;
@@ -46,11 +48,12 @@ export const verifyAccessToken = async (
         requiredClaims: ['exp'],
       });
       const claims = accessClaims.safeParse(payload);
-      if (!claims.success) throw new AppError('TOKEN_INVALID', 'Access token lacks sub, role or client_id');
+      if (!claims.success) throw new AppError('TOKEN_INVALID', 'Access token lacks sub, role or client_id, or has malformed order_ids');
       if (claims.data.client_id !== tenant.client_id) {
         throw new AppError('TENANT_MISMATCH', 'Access token belongs to another tenant');
       }
-      return { userId: claims.data.sub, role: claims.data.role };
+      const { sub: userId, role, order_ids: orderIds } = claims.data;
+      return { userId, role, ...(orderIds && { orderIds }) };
     } catch (error) {
       if (error instanceof errors.JWSSignatureVerificationFailed) continue;
       if (error instanceof AppError) throw error;
@@ -67,11 +70,12 @@ export interface SignOptions {
   userId: string;
   role: Role;
   ttlSeconds?: number;
+  orderIds?: readonly string[];
 }
 
 /** Issue an access token (local tooling and tests; production tokens come from the platform). */
-export const signAccessToken = ({ secret, clientId, userId, role, ttlSeconds = 3600 }: SignOptions): Promise<string> =>
-  new SignJWT({ client_id: clientId, role })
+export const signAccessToken = ({ secret, clientId, userId, role, ttlSeconds = 3600, orderIds }: SignOptions): Promise<string> =>
+  new SignJWT({ client_id: clientId, role, ...(orderIds && { order_ids: [...orderIds] }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuedAt()

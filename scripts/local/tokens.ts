@@ -4,12 +4,18 @@ import { LOCAL_TENANTS } from './seed';
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
+export interface LocalTokenClaims {
+  /** The platform's `order_ids` claim: orders whose rooms a customer may enter. */
+  orderIds?: ReadonlyArray<string | number>;
+}
+
 /** An access token for a local tenant (LOCAL_TENANTS), signed with its development-only key. */
 export const signLocalToken = (
   clientId: string | number,
   userId: string | number,
   role: string,
   ttlSeconds = 3600,
+  claims: LocalTokenClaims = {},
 ): Promise<string> => {
   const tenant = LOCAL_TENANTS.find((candidate) => candidate.client_id === String(clientId));
   if (!tenant) {
@@ -21,5 +27,6 @@ export const signLocalToken = (
   if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
   const [secret] = tenant.jwt_secrets;
   if (!secret) throw new Error(`Local tenant ${tenant.client_id} has no signing key`);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds });
+  const orderIds = claims.orderIds?.map(String);
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...(orderIds && { orderIds }) });
 };

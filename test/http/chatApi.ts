@@ -31,12 +31,12 @@ export const person = async (clientId: number, role: string, id = newId()): Prom
   token: await signLocalToken(clientId, id, role),
 });
 
-/** One order conversation over HTTP: the agent opens it, the customer joins from their side. */
+/** One order conversation over HTTP: the agent opens it naming the customer, who joins from their side. */
 export const openConversation = async () => {
   const agent = await person(1, 'agent');
   const customer = await person(1, 'user');
   const order = { ...TENANT_1, order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
-  const opened = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' });
+  const opened = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user', order_user_id: customer.id });
   const joined = await api('POST', '/api/v1/chat/startChat', customer.token, {
     ...order,
     user_id: customer.id,

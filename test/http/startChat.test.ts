@@ -86,7 +86,7 @@ describe('POST /api/v1/chat/startChat', () => {
     });
     expect(room._id).toMatch(/^[0-9a-f]{24}$/);
     expect(room.room_id).toMatch(/^[0-9]{8}$/);
-    expect(room.room_name).toBe(`OrderNo-${room.room_id}-orderId-5-oderVendor-2-agentId-133`);
+    expect(room.room_name).toBe(`OrderNo-${room.room_id}-orderId-5-oderVendor-3-agentId-133`);
     expect(room.created_date).toMatch(ISO_MS);
     expect(room.updated_date).toMatch(ISO_MS);
     for (const field of ROOM_FIELDS.filter((name) => !['status', '__v'].includes(name))) {
@@ -169,7 +169,7 @@ describe('POST /api/v1/chat/startChat', () => {
 
     it('a customer starts the reversed conversation and lands in the same room', async () => {
       const order_id = randomInt(1, 2 ** 40);
-      const byAgent = await startChat({ order_id });
+      const byAgent = await startChat({ order_id, order_user_id: 77 });
       const byUser = await startChat({ order_id, user_id: 77, type: 'user-to-agent' }, await signLocalToken(1, 77, 'user'));
       expect(byUser.status).toBe(200);
       expect(byUser.body.roomData).toMatchObject({ _id: byAgent.body.roomData._id, type: 'agent_to_user', order_user_id: '77' });

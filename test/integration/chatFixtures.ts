@@ -30,12 +30,12 @@ export const newOrder = (tenant: Tenant = tenant1) => ({
   order_id: newId(),
 });
 
-/** One order conversation: the agent opens it, the customer joins it from their side. */
+/** One order conversation: the agent opens it naming the customer, who joins it from their side. */
 export const openConversation = async (tenant: Tenant = tenant1) => {
   const agent = actor('agent', newId());
   const customer = actor('user', newId());
   const base = newOrder(tenant);
-  const room = await startChat(tenant, agent, startChatRequest.parse({ ...base, user_id: agent.userId, type: 'agent-to-user' }));
+  const room = await startChat(tenant, agent, startChatRequest.parse({ ...base, user_id: agent.userId, type: 'agent-to-user', order_user_id: customer.userId }));
   const joined = await startChat(
     tenant,
     customer,

@@ -23,7 +23,7 @@ const request = (order_id: number) =>
     order_vendor_id: 1, vendor_id: 1, order_id,
   });
 
-it('renumbers a new room whose first room number is already taken', async () => {
+it('draws again, before creating the room, when the first room number is taken', async () => {
   const agent = { userId: '7', role: 'agent' as const };
   const taken = await startChat(tenant, agent, request(randomInt(1, 2 ** 40)));
   draw.mockReturnValueOnce(taken.room_id);

@@ -5,7 +5,7 @@ import { startChat } from '../../lib/rooms/startChat';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
 import { documentClient } from '../../lib/store/client';
 import { roomNumberKey } from '../../lib/store/keys';
-import { getRoomByRef, upsertRoom } from '../../lib/store/rooms';
+import { getRoomByRef, touchRoomAsMember } from '../../lib/store/rooms';
 import { refOfRoomId } from '../../lib/rooms/identifiers';
 import type { Actor } from '../../lib/tenancy/tenant';
 import { SEED_BODY } from '../../scripts/local/seedRequest';
@@ -84,7 +84,11 @@ describe('startChat against the local DynamoDB', () => {
     expect(filled).toMatchObject({ agent_id: '133', order_user_id: '77', vendor_user_id: '88' });
     expect(Object.keys(filled.participants).sort()).toEqual(['agent', 'user', 'vendor']);
 
-    const kept = await startChat(tenant, { userId: '99', role: 'user' }, request({ order_id, user_id: 99, type: 'user-to-agent' }));
+    // Another customer cannot replace the named one: refused like a room that does not exist.
+    await expect(
+      startChat(tenant, { userId: '99', role: 'user' }, request({ order_id, user_id: 99, type: 'user-to-agent' })),
+    ).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    const kept = await startChat(tenant, agent, request({ order_id, order_user_id: '99' }));
     expect(kept.order_user_id).toBe('77');
   });
 
@@ -120,7 +124,7 @@ describe('startChat against the local DynamoDB', () => {
     expect(owners.map(({ Item }) => Item?.room)).toEqual(rooms.map((room) => room._id));
   });
 
-  it('a touch costs one request and a new room two', async () => {
+  it('a touch costs one request; a new room four (touch, read, number reservation, create)', async () => {
     const order_id = newOrder();
     const create = countRequests();
     await startChat(tenant, agent, request({ order_id }));
@@ -128,7 +132,7 @@ describe('startChat against the local DynamoDB', () => {
     const touch = countRequests();
     await startChat(tenant, agent, request({ order_id }));
     touch.stop();
-    expect(create.counter.count).toBeLessThanOrEqual(2);
+    expect(create.counter.count).toBe(4);
     expect(touch.counter.count).toBe(1);
   });
 
@@ -175,15 +179,14 @@ describe('the room repository', () => {
   it('refuses to run without a tenant', async () => {
     await expect(getRoomByRef(undefined as never, 'abc')).rejects.toThrow('A resolved tenant is required');
     await expect(
-      upsertRoom({ clientId: '' }, {
+      touchRoomAsMember({ clientId: '' }, {
         ref: 'abc',
         conversation: 'x',
-        candidate: { _id: 'x', room_id: '1' },
         fields: {} as never,
         participants: {},
         now: new Date().toISOString(),
         expiresAt: 0,
-      }),
+      }, undefined),
     ).rejects.toThrow('A resolved tenant is required');
   });
 

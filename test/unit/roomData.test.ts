@@ -23,12 +23,13 @@ const room: Room = {
 };
 
 describe('roomName', () => {
-  it('follows the platform pattern, oderVendor spelling included', () => {
-    expect(roomName(room)).toBe('OrderNo-52788594-orderId-10-oderVendor-9-agentId-141');
+  it('matches the published example: vendor_id after oderVendor, spelling included', () => {
+    // The example pairs "vendor_id": "7" and "order_vendor_id": "9" with oderVendor-7.
+    expect(roomName(room)).toBe('OrderNo-52788594-orderId-10-oderVendor-7-agentId-141');
   });
 
   it('leaves an unknown agent empty', () => {
-    expect(roomName({ ...room, agent_id: undefined })).toBe('OrderNo-52788594-orderId-10-oderVendor-9-agentId-');
+    expect(roomName({ ...room, agent_id: undefined })).toBe('OrderNo-52788594-orderId-10-oderVendor-7-agentId-');
   });
 });
 
