@@ -1,0 +1,67 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { chatTableModel, UnitMeter } from '../../bench/unitMeter';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/store/client';
+import { newId } from './chatFixtures';
+
+/** The meter against the local store: writes and reads of items no index holds, counted by the billing rules. */
+describe('UnitMeter', () => {
+  const meter = new UnitMeter(config.chatTable, chatTableModel(), process.env.DYNAMODB_ENDPOINT!);
+  let detach: () => void;
+  beforeAll(() => {
+    detach = meter.attach(documentClient());
+  });
+  afterAll(() => {
+    detach();
+    meter.close();
+  });
+
+  const TableName = config.chatTable;
+  const pk = `T#1#METER#${newId()}`;
+  const send = (command: Parameters<ReturnType<typeof documentClient>['send']>[0]) => meter.measure(() => documentClient().send(command));
+
+  it('counts writes by the larger of the item before and after', async () => {
+    const put = await send(new PutCommand({ TableName, Item: { pk, sk: 'a', text: 'x'.repeat(1500) } }));
+    expect(put.usage).toMatchObject({ writeUnits: 2, readUnits: 0, indexes: {} });
+    const shrink = await send(new UpdateCommand({ TableName, Key: { pk, sk: 'a' }, UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'text' }, ExpressionAttributeValues: { ':t': 'y' } }));
+    expect(shrink.usage.writeUnits).toBe(2);
+    const again = await send(new UpdateCommand({ TableName, Key: { pk, sk: 'a' }, UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'text' }, ExpressionAttributeValues: { ':t': 'z' } }));
+    expect(again.usage.writeUnits).toBe(1);
+    const removed = await send(new DeleteCommand({ TableName, Key: { pk, sk: 'a' } }));
+    expect(removed.usage.writeUnits).toBe(1);
+  });
+
+  it('counts a write whose condition failed', async () => {
+    await documentClient().send(new PutCommand({ TableName, Item: { pk, sk: 'b', text: 'x'.repeat(2100) } }));
+    const failed = meter.measure(() =>
+      documentClient().send(new PutCommand({ TableName, Item: { pk, sk: 'b' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+    await expect(failed).rejects.toThrow();
+    const { usage } = await meter.measure(async () => {
+      await documentClient()
+        .send(new PutCommand({ TableName, Item: { pk, sk: 'b' }, ConditionExpression: 'attribute_not_exists(pk)' }))
+        .catch(() => undefined);
+    });
+    expect(usage.writeUnits).toBe(3);
+  });
+
+  it('counts reads per item for Get and BatchGet, and what a Query read before its filter', async () => {
+    for (const sk of ['q1', 'q2', 'q3']) await documentClient().send(new PutCommand({ TableName, Item: { pk, sk, text: 'x'.repeat(1500) } }));
+    expect((await send(new GetCommand({ TableName, Key: { pk, sk: 'q1' }, ConsistentRead: true }))).usage.readUnits).toBe(1);
+    expect((await send(new GetCommand({ TableName, Key: { pk, sk: 'q1' } }))).usage.readUnits).toBe(0.5);
+    const batch = await send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: [{ pk, sk: 'q1' }, { pk, sk: 'q2' }] } } }));
+    expect(batch.usage.readUnits).toBe(1);
+    const query = await send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
+        FilterExpression: '#t = :none',
+        ExpressionAttributeNames: { '#t': 'text' },
+        ExpressionAttributeValues: { ':pk': pk, ':q': 'q', ':none': 'nothing' },
+      }),
+    );
+    expect((query.result as { Items?: unknown[] }).Items).toEqual([]);
+    // Three items of ~1.5 KB read (then filtered away): one 4 KB rounding of 4.5 KB, eventually consistent.
+    expect(query.usage.readUnits).toBe(1);
+  });
+});
