@@ -70,7 +70,7 @@ const main = async () => {
         for (let start = (next += 25) - 25; start < items.length; start = (next += 25) - 25) {
           let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
           while (requests.length > 0) {
-            const { UnprocessedItems } = await documentClient().send(new BatchWriteCommand({ RequestItems: { [names.chat]: requests } }));
+            const { UnprocessedItems } = await documentClient(tenant).send(new BatchWriteCommand({ RequestItems: { [names.chat]: requests } }));
             requests = (UnprocessedItems?.[names.chat] ?? []) as typeof requests;
           }
         }

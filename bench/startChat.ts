@@ -41,7 +41,9 @@ const main = async () => {
     const { seedTenants } = await import('../scripts/local/seed');
     await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants });
     const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { documentClient } = await import('../lib/store/client');
+    const { createDocumentClient } = await import('../lib/store/client');
+    // The baselines go through a plain client: what the store alone costs, without our stack.
+    const raw = createDocumentClient();
     const { handler } = await import('../functions/startChat/handler');
 
     const token = await signLocalToken(1, 133, 'agent');
@@ -62,10 +64,10 @@ const main = async () => {
     };
 
     const baselineGet = () =>
-      documentClient().send(new GetCommand({ TableName: names.tenants, Key: { client_id: '1' } }));
+      raw.send(new GetCommand({ TableName: names.tenants, Key: { client_id: '1' } }));
     // The same write a touch makes, without our stack: what the store alone costs.
     const rawUpdate = () =>
-      documentClient().send(
+      raw.send(
         new UpdateCommand({
           TableName: names.chat,
           Key: { pk: 'T#1#BENCH', sk: 'ROOM' },

@@ -31,6 +31,13 @@ export const config = {
   get tenantsTable() {
     return env.TENANTS_TABLE ?? 'chat-rooms-local-tenants';
   },
+  /**
+   * The role request functions assume, per tenant, to reach the chat table (set by serverless.yml
+   * on deployed stages). Unset locally, where the in-process tenant guard is the only wall.
+   */
+  get tenantAccessRoleArn() {
+    return env.TENANT_ACCESS_ROLE_ARN || undefined;
+  },
   /** How long a warm container trusts a registry lookup. */
   get tenantCacheTtlMs() {
     return numberFrom(env.TENANT_CACHE_TTL_SECONDS, 60) * 1000;

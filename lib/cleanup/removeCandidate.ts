@@ -45,13 +45,13 @@ const cascade = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKe
   do {
     if (options.budget.exhausted()) return { complete: false, children, retries };
     const page = await queryRoomChildrenPage(tenant, room.ref, room._id, { limit: options.childPageSize, startKey });
-    const batch = await batchDelete(page.keys, options.batch);
+    const batch = await batchDelete(tenant, page.keys, options.batch);
     children += batch.deleted;
     retries += batch.retries;
     startKey = page.next;
   } while (startKey);
   if (room.room_id) await releaseRoomNumber(tenant, room.room_id, room._id);
-  await deleteTombstone(tombstone);
+  await deleteTombstone(tenant, tombstone);
   return { complete: true, children, retries };
 };
 
@@ -70,11 +70,11 @@ const refOf = (tenant: TenantKeyScope, candidate: Candidate, roomId: string): st
  */
 export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candidate, options: RemovalOptions): Promise<RemovalOutcome> => {
   if (candidate.kind === 'room') {
-    const deleted = await deleteRoomIfExpiresAt(candidate, candidate.expiresAt);
+    const deleted = await deleteRoomIfExpiresAt(tenant, candidate, candidate.expiresAt);
     if (!deleted) return { result: 'skipped', complete: true, children: 0, retries: 0 };
     const room = { ref: refOf(tenant, candidate, deleted._id), ...deleted };
     const tombstone = roomTombstoneKey(tenant, room.ref, room._id);
-    await putTombstone(tombstone, {
+    await putTombstone(tenant, tombstone, {
       deleted_room: room._id,
       ...(room.room_id && { room_id: room.room_id }),
       expiry_bucket: expiryBucket(tenant, candidate.expiresAt),
@@ -84,7 +84,7 @@ export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candida
   }
   if (candidate.kind === 'tombstone') {
     const tombstone = { pk: candidate.pk, sk: candidate.sk };
-    const found = await getTombstone(tombstone);
+    const found = await getTombstone(tenant, tombstone);
     // Another pass finished this cascade since selection.
     if (!found) return { result: 'skipped', complete: true, children: 0, retries: 0 };
     const room = { ref: refOf(tenant, candidate, found.deleted_room), _id: found.deleted_room, room_id: found.room_id };

@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import type { ItemKey } from './keys';
+import type { ItemKey, TenantKeyScope } from './keys';
 
 /** DynamoDB's limit of requests in one BatchWriteItem. */
 export const BATCH_WRITE_MAX = 25;
@@ -28,14 +28,16 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * back as UnprocessedItems (throttling); those are sent again after an exponential, jittered
  * pause, as AWS advises, until accepted or `maxAttempts` sends were made.
  */
-export const batchDelete = async (keys: readonly ItemKey[], options: BatchDeleteOptions = {}): Promise<BatchDeleteResult> => {
+export const batchDelete = async (
+  tenant: TenantKeyScope,
+  keys: readonly ItemKey[], options: BatchDeleteOptions = {}): Promise<BatchDeleteResult> => {
   const { maxAttempts = 8, baseDelayMs = 50, maxDelayMs = 5_000, sleep = pause } = options;
   const table = config.chatTable;
   let retries = 0;
   for (let start = 0; start < keys.length; start += BATCH_WRITE_MAX) {
     let requests = keys.slice(start, start + BATCH_WRITE_MAX).map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
     for (let attempt = 1; ; attempt++) {
-      const { UnprocessedItems } = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      const { UnprocessedItems } = await documentClient(tenant).send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
       const unprocessed = UnprocessedItems?.[table] ?? [];
       if (unprocessed.length === 0) break;
       if (attempt >= maxAttempts) {

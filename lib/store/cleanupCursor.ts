@@ -6,7 +6,7 @@ import { cleanupCursorKey, type TenantKeyScope } from './keys';
 
 /** The first expiry day (`YYYY-MM-DD`, UTC) of the tenant not yet fully cleaned, if recorded. */
 export const getCleanupCursor = async (tenant: TenantKeyScope): Promise<string | undefined> => {
-  const { Item } = await documentClient().send(
+  const { Item } = await documentClient(tenant).send(
     new GetCommand({ TableName: config.chatTable, Key: cleanupCursorKey(tenant), ConsistentRead: true }),
   );
   return typeof Item?.next_day === 'string' ? Item.next_day : undefined;
@@ -18,7 +18,7 @@ export const getCleanupCursor = async (tenant: TenantKeyScope): Promise<string |
  */
 export const advanceCleanupCursor = async (tenant: TenantKeyScope, nextDay: string, at: Date): Promise<boolean> => {
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
         Item: { ...cleanupCursorKey(tenant), next_day: nextDay, updated_date: at.toISOString() },

@@ -1,31 +1,84 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { tenantPrefix, type TenantKeyScope } from './keys';
+import { tenantCredentialProvider } from './tenantCredentials';
+import { addTenantGuard } from './tenantGuard';
 
 export interface ClientOptions {
   endpoint?: string;
   region?: string;
+  credentials?: DynamoDBClientConfig['credentials'];
+  requestHandler?: DynamoDBClientConfig['requestHandler'];
 }
 
 /**
- * A DynamoDB document client. Against a local endpoint it uses fixed dummy credentials:
- * the default provider chain would otherwise probe the instance-metadata address.
+ * A DynamoDB document client. Against a local endpoint it uses fixed dummy credentials (unless
+ * given others): the default provider chain would otherwise probe the instance-metadata address.
  */
 export const createDocumentClient = (options: ClientOptions = {}): DynamoDBDocumentClient => {
   const endpoint = options.endpoint ?? config.dynamodbEndpoint;
   const client = new DynamoDBClient({
     region: options.region ?? config.region,
-    ...(endpoint && {
-      endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+    ...(endpoint && { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    ...(options.credentials && { credentials: options.credentials }),
+    ...(options.requestHandler && { requestHandler: options.requestHandler }),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
 };
 
-let shared: DynamoDBDocumentClient | undefined;
+let registry: DynamoDBDocumentClient | undefined;
 
-/** The container's one client, created on first use and kept warm between invocations. */
-export const documentClient = (): DynamoDBDocumentClient => (shared ??= createDocumentClient());
+/**
+ * The tenants registry's client: the function's own credentials and no tenant guard (the
+ * registry is keyed by `client_id`, and resolving a tenant is what comes before having one).
+ * Created on first use and kept warm between invocations.
+ */
+export const registryClient = (): DynamoDBDocumentClient => (registry ??= createDocumentClient());
+
+let sts: STSClient | undefined;
+
+/** The container's STS client, used only where `TENANT_ACCESS_ROLE_ARN` is set. */
+export const stsClient = (): STSClient => (sts ??= new STSClient({ region: config.region }));
+
+/**
+ * Tenants whose clients a warm container keeps. Each is small (its credentials and its
+ * config; connections are shared), so this only bounds a container that meets very many.
+ */
+export const MAX_TENANT_CLIENTS = 256;
+
+const tenantClients = new Map<string, DynamoDBDocumentClient>();
+
+const createTenantClient = (tenant: TenantKeyScope): DynamoDBDocumentClient => {
+  const roleArn = config.tenantAccessRoleArn;
+  const client = createDocumentClient({
+    // One connection pool for the container: a first request for another tenant reuses a warm connection.
+    requestHandler: registryClient().config.requestHandler,
+    ...(roleArn && { credentials: tenantCredentialProvider(tenant, { roleArn, sts: stsClient() }) }),
+  });
+  addTenantGuard(client, tenant);
+  return client;
+};
+
+/**
+ * The client for one tenant's chat data: every command it sends is checked to stay under the
+ * tenant's key prefix (lib/store/tenantGuard.ts), and where `TENANT_ACCESS_ROLE_ARN` is set it
+ * signs with credentials scoped to the tenant by IAM (lib/store/tenantCredentials.ts). One per
+ * tenant, kept warm with its credentials; the least recently used goes past MAX_TENANT_CLIENTS.
+ */
+export const documentClient = (tenant: TenantKeyScope): DynamoDBDocumentClient => {
+  tenantPrefix(tenant);
+  const clientId = tenant.clientId;
+  let client = tenantClients.get(clientId);
+  if (client) {
+    tenantClients.delete(clientId);
+  } else {
+    client = createTenantClient({ clientId });
+    if (tenantClients.size >= MAX_TENANT_CLIENTS) tenantClients.delete(tenantClients.keys().next().value!);
+  }
+  tenantClients.set(clientId, client);
+  return client;
+};

@@ -26,7 +26,7 @@ export const queryExpiredPage = async (
   nowSeconds: number,
   options: PageRequest,
 ): Promise<ExpiryPage> => {
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+  const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
       IndexName: EXPIRY_INDEX,

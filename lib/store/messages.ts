@@ -17,7 +17,7 @@ const toMessage = (item: Record<string, unknown>): Message => {
 
 /** Store a message. Idempotent: the same message written twice is one item. */
 export const putMessage = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
-  await documentClient().send(
+  await documentClient(tenant).send(
     new PutCommand({
       TableName: config.chatTable,
       Item: { ...messageKey(tenant, ref, message._id), room: message.room_id, ...message },
@@ -26,7 +26,7 @@ export const putMessage = async (tenant: TenantKeyScope, ref: string, message: M
 };
 
 export const getMessage = async (tenant: TenantKeyScope, ref: string, messageId: string): Promise<Message | undefined> => {
-  const { Item } = await documentClient().send(
+  const { Item } = await documentClient(tenant).send(
     new GetCommand({ TableName: config.chatTable, Key: messageKey(tenant, ref, messageId), ConsistentRead: true }),
   );
   return Item ? toMessage(Item) : undefined;
@@ -42,7 +42,7 @@ export type DedupeClaim = { claimed: true } | { claimed: false; original: Messag
 export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<DedupeClaim> => {
   const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
         Item: { ...key, room: message.room_id, message },
@@ -54,7 +54,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  const { Item } = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
+  const { Item } = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
   if (!Item) throw new Error('Dedupe marker vanished between its claim and its read');
   return { claimed: false, original: Item.message as Message };
 };
@@ -67,7 +67,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
 export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
   const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
         Key: key,
@@ -97,7 +97,7 @@ export const queryMessages = async (
   roomId: string,
   page: PageRequest,
 ): Promise<MessagesPage> => {
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+  const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',

@@ -40,7 +40,7 @@ export const queryParticipantRooms = async (tenant: TenantKeyScope, query: Parti
   if (query.type !== undefined) filter('type', query.type);
   if (query.status !== undefined) filter('status', query.status);
   if (query.agentDb !== undefined) filter('agent_db', query.agentDb);
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+  const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
       IndexName: index.name,

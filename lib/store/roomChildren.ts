@@ -21,7 +21,7 @@ export const queryRoomChildrenPage = async (
   roomId: string,
   options: PageRequest,
 ): Promise<ChildrenPage> => {
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
+  const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
       KeyConditionExpression: 'pk = :pk',

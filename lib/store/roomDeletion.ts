@@ -2,7 +2,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
-import type { ItemKey } from './keys';
+import type { ItemKey, TenantKeyScope } from './keys';
 
 /** What the cascade needs of a deleted room. */
 export interface DeletedRoom {
@@ -15,9 +15,9 @@ export interface DeletedRoom {
  * since (startChat, a message) has a later expiry and survives, and of two passes deleting the
  * same room exactly one succeeds. Undefined when the condition failed.
  */
-export const deleteRoomIfExpiresAt = async (key: ItemKey, expiresAt: number): Promise<DeletedRoom | undefined> => {
+export const deleteRoomIfExpiresAt = async (tenant: TenantKeyScope, key: ItemKey, expiresAt: number): Promise<DeletedRoom | undefined> => {
   try {
-    const { Attributes } = await documentClient().send(
+    const { Attributes } = await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
         Key: { pk: key.pk, sk: key.sk },

@@ -10,7 +10,7 @@ import { roomNumberKey, type TenantKeyScope } from './keys';
  */
 export const releaseRoomNumber = async (tenant: TenantKeyScope, roomNumber: string, roomIdOfOwner: string): Promise<boolean> => {
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
         Key: roomNumberKey(tenant, roomNumber),

@@ -100,7 +100,7 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
     conditions.push(seat.mayTakeEmpty ? `(attribute_not_exists(${slot}) OR ${holds})` : holds);
   }
   try {
-    const { Attributes } = await documentClient().send(
+    const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, input.ref),
@@ -145,7 +145,7 @@ export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _
     item[participantAttribute(role)] = participant;
   }
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new PutCommand({ TableName: config.chatTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return toRoom(item);
@@ -156,7 +156,7 @@ export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _
 };
 
 export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise<Room | undefined> => {
-  const { Item } = await documentClient().send(
+  const { Item } = await documentClient(tenant).send(
     new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant, ref), ConsistentRead: true }),
   );
   return Item ? toRoom(Item) : undefined;
@@ -170,7 +170,7 @@ export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise
  */
 export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: string, owner: string): Promise<boolean> => {
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
         Item: { ...roomNumberKey(tenant, roomNumber), room: owner },
@@ -210,7 +210,7 @@ export const touchRoomWithMessage = async (
   touch: RoomTouch,
 ): Promise<boolean> => {
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
@@ -238,7 +238,7 @@ export const touchRoomWithMessage = async (
 /** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
 export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> => {
   try {
-    const { Attributes } = await documentClient().send(
+    const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),

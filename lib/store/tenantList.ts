@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { tenantRecord, type TenantRecord } from '../tenancy/tenant';
-import { documentClient } from './client';
+import { registryClient } from './client';
 
 export interface TenantList {
   records: TenantRecord[];
@@ -18,7 +18,7 @@ export const listTenantRecords = async (): Promise<TenantList> => {
   let invalid = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(new ScanCommand({ TableName: config.tenantsTable, ExclusiveStartKey: startKey }));
+    const page = await registryClient().send(new ScanCommand({ TableName: config.tenantsTable, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
       const parsed = tenantRecord.safeParse(item);
       if (parsed.success) records.push(parsed.data);

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
-import type { ItemKey } from './keys';
+import type { ItemKey, TenantKeyScope } from './keys';
 
 /** A deleted room whose children may still exist (see keys.ts `roomTombstoneKey`). */
 export interface RoomTombstone {
@@ -12,22 +12,23 @@ export interface RoomTombstone {
 }
 
 export const putTombstone = async (
+  tenant: TenantKeyScope,
   key: ItemKey,
   tombstone: RoomTombstone & { expiry_bucket: string; expires_at: number },
 ): Promise<void> => {
-  await documentClient().send(new PutCommand({ TableName: config.chatTable, Item: { ...key, ...tombstone } }));
+  await documentClient(tenant).send(new PutCommand({ TableName: config.chatTable, Item: { ...key, ...tombstone } }));
 };
 
-export const getTombstone = async (key: ItemKey): Promise<RoomTombstone | undefined> => {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
+export const getTombstone = async (tenant: TenantKeyScope, key: ItemKey): Promise<RoomTombstone | undefined> => {
+  const { Item } = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
   if (!Item) return undefined;
   return { deleted_room: String(Item.deleted_room), room_id: Item.room_id === undefined ? undefined : String(Item.room_id) };
 };
 
 /** Removed last, once the cascade is done; false if a concurrent pass removed it first. */
-export const deleteTombstone = async (key: ItemKey): Promise<boolean> => {
+export const deleteTombstone = async (tenant: TenantKeyScope, key: ItemKey): Promise<boolean> => {
   try {
-    await documentClient().send(
+    await documentClient(tenant).send(
       new DeleteCommand({ TableName: config.chatTable, Key: key, ConditionExpression: 'attribute_exists(pk)' }),
     );
     return true;

@@ -83,14 +83,14 @@ describe('cleanup: deletion', () => {
     // A child of a later incarnation of the room (same partition, another `_id`) must stay.
     const laterId = `${'f'.repeat(8)}${refOf(room)}`;
     await putChildren(tenant, room, 2, laterId);
-    expect(await getItem(roomNumberKey(tenant, room.room_id))).toMatchObject({ room: room._id });
+    expect(await getItem(tenant, roomNumberKey(tenant, room.room_id))).toMatchObject({ room: room._id });
 
     const summary = await cleanup([tenant], at(T0, 31));
     expect(summary).toMatchObject({ scanned: 1, deleted: 1, children: 60, complete: true });
     expect((await partitionItems(tenant, refOf(room))).map((item) => item.room)).toEqual([laterId, laterId]);
-    expect(await getItem(roomNumberKey(tenant, room.room_id))).toBeUndefined();
+    expect(await getItem(tenant, roomNumberKey(tenant, room.room_id))).toBeUndefined();
     expect(await partitionItems(tenant, refOf(neighbour))).toHaveLength(4);
-    expect(await getItem(roomNumberKey(tenant, neighbour.room_id))).toBeDefined();
+    expect(await getItem(tenant, roomNumberKey(tenant, neighbour.room_id))).toBeDefined();
 
     // The same conversation started again is a new room.
     const again = await startRoom(tenant, at(T0, 32), Number(room.order_id));
@@ -107,7 +107,7 @@ describe('cleanup: deletion', () => {
     expect(numbered.room_id).toBe(holder.room_id);
     expect(await cleanup([tenant], at(T0, 31))).toMatchObject({ deleted: 1 });
     expect(await getRoomByRef(tenant, refOf(numbered))).toBeUndefined();
-    expect(await getItem(roomNumberKey(tenant, holder.room_id))).toMatchObject({ room: holder._id });
+    expect(await getItem(tenant, roomNumberKey(tenant, holder.room_id))).toMatchObject({ room: holder._id });
   });
 
   it('a room touched between selection and deletion survives whole', async () => {
@@ -132,7 +132,7 @@ describe('cleanup: deletion', () => {
     expect(byPk[`T#${tenant.clientId}#ROOM#${refOf(stale)}`]).toBe('deleted');
     expect(await getRoomByRef(tenant, refOf(touched))).toMatchObject({ _id: touched._id, updated_date: now.toISOString() });
     expect(await partitionItems(tenant, refOf(touched))).toHaveLength(6);
-    expect(await getItem(roomNumberKey(tenant, touched.room_id))).toBeDefined();
+    expect(await getItem(tenant, roomNumberKey(tenant, touched.room_id))).toBeDefined();
     expect(await getRoomByRef(tenant, refOf(stale))).toBeUndefined();
   });
 

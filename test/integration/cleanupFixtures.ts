@@ -77,7 +77,7 @@ export const startRoom = (tenant: Tenant, now: Date, orderId = randomInt(1, 2 **
 export const refOf = (room: Room): string => refOfRoomId(room._id)!;
 
 /** Write items in batches of 25, a few batches at a time. */
-export const batchPut = async (items: Record<string, unknown>[], parallel = 8): Promise<void> => {
+export const batchPut = async (tenant: Tenant, items: Record<string, unknown>[], parallel = 8): Promise<void> => {
   const batches: Record<string, unknown>[][] = [];
   for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
   let next = 0;
@@ -85,7 +85,7 @@ export const batchPut = async (items: Record<string, unknown>[], parallel = 8): 
     while (next < batches.length) {
       let requests = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
       while (requests.length > 0) {
-        const { UnprocessedItems } = await documentClient().send(new BatchWriteCommand({ RequestItems: { [config.chatTable]: requests } }));
+        const { UnprocessedItems } = await documentClient(tenant).send(new BatchWriteCommand({ RequestItems: { [config.chatTable]: requests } }));
         requests = (UnprocessedItems?.[config.chatTable] ?? []) as typeof requests;
       }
     }
@@ -96,6 +96,7 @@ export const batchPut = async (items: Record<string, unknown>[], parallel = 8): 
 /** Messages under a room, as issue 4 stores them: in its partition, naming it by `room`. */
 export const putChildren = async (tenant: Tenant, room: Room, count: number, roomId = room._id): Promise<void> =>
   batchPut(
+    tenant,
     Array.from({ length: count }, (_, index) => ({
       ...messageKey(tenant, refOf(room), `${roomId}-${String(index).padStart(6, '0')}`),
       room: roomId,
@@ -107,7 +108,7 @@ export const partitionItems = async (tenant: Tenant, ref: string): Promise<Recor
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(
+    const page = await documentClient(tenant).send(
       new QueryCommand({
         TableName: config.chatTable,
         KeyConditionExpression: 'pk = :pk',
@@ -122,11 +123,11 @@ export const partitionItems = async (tenant: Tenant, ref: string): Promise<Recor
   return items;
 };
 
-export const getItem = async (key: ItemKey): Promise<Record<string, unknown> | undefined> =>
-  (await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }))).Item;
+export const getItem = async (tenant: Tenant, key: ItemKey): Promise<Record<string, unknown> | undefined> =>
+  (await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }))).Item;
 
 export const cursorOf = async (tenant: Tenant): Promise<string | undefined> =>
-  (await getItem(cleanupCursorKey(tenant)))?.next_day as string | undefined;
+  (await getItem(tenant, cleanupCursorKey(tenant)))?.next_day as string | undefined;
 
 export const silent: CleanupReporter = { tenant: () => undefined, tenantFailed: () => undefined, pass: () => undefined };
 
@@ -141,13 +142,13 @@ export type Middleware = (
   context: { commandName?: string },
 ) => (args: { input: any }) => Promise<{ output: any }>;
 
-/** Put an SDK middleware on the shared client for the duration of `body`. */
-export const withMiddleware = async <T>(middleware: Middleware, body: () => Promise<T>): Promise<T> => {
+/** Put an SDK middleware on the tenant's client for the duration of `body`. */
+export const withMiddleware = async <T>(tenant: Tenant, middleware: Middleware, body: () => Promise<T>): Promise<T> => {
   const name = `test-${Math.random()}`;
-  documentClient().middlewareStack.add(middleware as never, { step: 'initialize', name });
+  documentClient(tenant).middlewareStack.add(middleware as never, { step: 'initialize', name });
   try {
     return await body();
   } finally {
-    documentClient().middlewareStack.remove(name);
+    documentClient(tenant).middlewareStack.remove(name);
   }
 };

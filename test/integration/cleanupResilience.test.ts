@@ -30,7 +30,7 @@ const rooms = async (tenant: Tenant, count: number, children = 0): Promise<Room[
 const expectGone = async (tenant: Tenant, gone: Room[]) => {
   for (const room of gone) {
     expect(await partitionItems(tenant, refOf(room))).toEqual([]);
-    expect(await getItem(roomNumberKey(tenant, room.room_id))).toBeUndefined();
+    expect(await getItem(tenant, roomNumberKey(tenant, room.room_id))).toBeUndefined();
   }
 };
 
@@ -60,13 +60,13 @@ describe('cleanup: BatchWriteItem UnprocessedItems', () => {
       const result = await next({ ...args, input: { ...args.input, RequestItems: { [table]: kept } } });
       held += withheld.length;
       for (const request of withheld) {
-        if (!(await getItem((request as { DeleteRequest: { Key: { pk: string; sk: string } } }).DeleteRequest.Key))) heldWereKept = false;
+        if (!(await getItem(tenant, (request as { DeleteRequest: { Key: { pk: string; sk: string } } }).DeleteRequest.Key))) heldWereKept = false;
       }
       result.output.UnprocessedItems = { [table]: withheld };
       return result;
     };
 
-    const summary = await withMiddleware(partial, () => cleanup([tenant], at(T0, 31), { batch: { baseDelayMs: 5 } }));
+    const summary = await withMiddleware(tenant, partial, () => cleanup([tenant], at(T0, 31), { batch: { baseDelayMs: 5 } }));
     expect(heldWereKept).toBe(true);
     expect(summary).toMatchObject({ deleted: 1, children: 80, retries: 15, complete: true });
     await expectGone(tenant, [room!]);
@@ -80,7 +80,7 @@ describe('cleanup: BatchWriteItem UnprocessedItems', () => {
       return { output: { UnprocessedItems: args.input.RequestItems }, response: {} } as never;
     };
 
-    const failure = await withMiddleware(nothingProcessed, () =>
+    const failure = await withMiddleware(tenant, nothingProcessed, () =>
       cleanup([tenant], at(T0, 31), { batch: { maxAttempts: 3, baseDelayMs: 1 } }).then(
         () => undefined,
         (error: unknown) => error,
@@ -89,7 +89,7 @@ describe('cleanup: BatchWriteItem UnprocessedItems', () => {
     expect(failure).toBeInstanceOf(CleanupFailed);
     expect((failure as CleanupFailed).summary.failedTenants).toEqual([tenant.clientId]);
     expect(await getRoomByRef(tenant, refOf(room!))).toBeUndefined();
-    expect(await getItem(roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
+    expect(await getItem(tenant, roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
     expect(await partitionItems(tenant, refOf(room!))).toHaveLength(31);
 
     const next = await cleanup([tenant], at(T0, 31, 3600));
@@ -107,7 +107,7 @@ describe('cleanup: time budget', () => {
     // The "Lambda" has plenty of time until about a third of the room deletes are done.
     const remainingMs = () => (deletes() >= 20 ? 5_000 : 60_000);
 
-    const first = await withMiddleware(middleware, () =>
+    const first = await withMiddleware(tenant, middleware, () =>
       cleanup([tenant], at(T0, 31), { remainingMs, safetyMarginMs: 10_000, concurrency: 2 }),
     );
     expect(first.complete).toBe(false);
@@ -130,12 +130,12 @@ describe('cleanup: time budget', () => {
     const { counts, middleware } = counting();
     const remainingMs = () => ((counts.BatchWriteItemCommand ?? 0) >= 4 ? 1_000 : 60_000);
 
-    const first = await withMiddleware(middleware, () =>
+    const first = await withMiddleware(tenant, middleware, () =>
       cleanup([tenant], at(T0, 31), { remainingMs, safetyMarginMs: 2_000, childPageSize: 50 }),
     );
     expect(first).toMatchObject({ deleted: 1, complete: false });
     expect(first.children).toBeLessThan(500);
-    expect(await getItem(roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
+    expect(await getItem(tenant, roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
 
     const second = await cleanup([tenant], at(T0, 31, 3600), { childPageSize: 50 });
     expect(second).toMatchObject({ deleted: 0, resumed: 1, complete: true });

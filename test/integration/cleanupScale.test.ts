@@ -36,7 +36,7 @@ describe('cleanup: cost grows with what expired, not with the table', () => {
       };
     });
     const writeStarted = performance.now();
-    await batchPut(items);
+    await batchPut(tenant, items);
     const writeMs = Math.round(performance.now() - writeStarted);
 
     const reads = { expiryItems: 0, allItems: 0, scans: 0 };
@@ -51,7 +51,7 @@ describe('cleanup: cost grows with what expired, not with the table', () => {
       return result;
     };
     const passStarted = performance.now();
-    const summary = await withMiddleware(counter, () => cleanup([tenant], now));
+    const summary = await withMiddleware(tenant, counter, () => cleanup([tenant], now));
     const passMs = Math.round(performance.now() - passStarted);
 
     expect(summary).toMatchObject({ scanned: EXPIRED, deleted: EXPIRED, skipped: 0, complete: true });
@@ -61,7 +61,7 @@ describe('cleanup: cost grows with what expired, not with the table', () => {
     expect(reads.allItems).toBeLessThanOrEqual(1.1 * EXPIRED);
     // The next pass, a minute later, finds nothing more to read.
     reads.expiryItems = 0;
-    const next = await withMiddleware(counter, () => cleanup([tenant], at(now, 0, 60)));
+    const next = await withMiddleware(tenant, counter, () => cleanup([tenant], at(now, 0, 60)));
     expect(next.deleted).toBe(0);
     expect(reads.expiryItems).toBe(0);
     process.stderr.write(`cleanupScale: wrote ${ROOMS} rooms in ${writeMs} ms; pass took ${passMs} ms\n`);

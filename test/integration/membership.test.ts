@@ -33,7 +33,7 @@ const errorCode = (promise: Promise<unknown>) =>
 /** Every item of the conversation's room partition, exactly as stored. */
 const stored = async (order: ReturnType<typeof newOrder>, type = 'agent_to_user') => {
   const ref = conversationRef(tenant1.clientId, `${order.order_id}#${order.order_vendor_id}#${type}`);
-  const { Items = [] } = await documentClient().send(
+  const { Items = [] } = await documentClient(tenant1).send(
     new QueryCommand({
       TableName: config.chatTable,
       KeyConditionExpression: 'pk = :pk',
@@ -45,7 +45,7 @@ const stored = async (order: ReturnType<typeof newOrder>, type = 'agent_to_user'
 };
 
 const rawRoom = async (roomId: string) =>
-  (await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant1, refOfRoomId(roomId)!), ConsistentRead: true })))
+  (await documentClient(tenant1).send(new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant1, refOfRoomId(roomId)!), ConsistentRead: true })))
     .Item;
 
 describe('who gets into a room through startChat', () => {

@@ -28,7 +28,7 @@ const errorCode = (promise: Promise<unknown>) =>
 
 /** Every item in the room's partition, as the cleanup cascade would see it. */
 const partitionItems = async (roomId: string) => {
-  const { Items = [] } = await documentClient().send(
+  const { Items = [] } = await documentClient(tenant1).send(
     new QueryCommand({
       TableName: config.chatTable,
       KeyConditionExpression: 'pk = :pk',
@@ -40,7 +40,7 @@ const partitionItems = async (roomId: string) => {
 };
 
 const rawRoom = async (roomId: string) =>
-  (await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant1, refOfRoomId(roomId)!), ConsistentRead: true }))).Item!;
+  (await documentClient(tenant1).send(new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant1, refOfRoomId(roomId)!), ConsistentRead: true }))).Item!;
 
 describe('messages against the local DynamoDB', () => {
   it('both sides of one order chat in one room, and each message touches the room', async () => {

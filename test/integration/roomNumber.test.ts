@@ -32,8 +32,8 @@ it('draws again, before creating the room, when the first room number is taken',
 
   expect(room.room_id).not.toBe(taken.room_id);
   expect((await getRoomByRef(tenant, identifiers.refOfRoomId(room._id)!))?.room_id).toBe(room.room_id);
-  const owner = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, room.room_id) }));
+  const owner = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, room.room_id) }));
   expect(owner.Item?.room).toBe(room._id);
-  const original = await documentClient().send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, taken.room_id) }));
+  const original = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, taken.room_id) }));
   expect(original.Item?.room).toBe(taken._id);
 });

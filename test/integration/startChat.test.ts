@@ -22,14 +22,14 @@ const request = (fields: Record<string, unknown> = {}) => startChatRequest.parse
 const countRequests = () => {
   const counter = { count: 0 };
   const name = `count-${Math.random()}`;
-  documentClient().middlewareStack.add(
+  documentClient(tenant).middlewareStack.add(
     (next) => async (args) => {
       counter.count++;
       return next(args);
     },
     { step: 'initialize', name },
   );
-  return { counter, stop: () => documentClient().middlewareStack.remove(name) };
+  return { counter, stop: () => documentClient(tenant).middlewareStack.remove(name) };
 };
 
 describe('startChat against the local DynamoDB', () => {
@@ -98,7 +98,7 @@ describe('startChat against the local DynamoDB', () => {
     expect(new Set(rooms.map((room) => room._id)).size).toBe(1);
     expect(new Set(rooms.map((room) => room.room_id)).size).toBe(1);
 
-    const { Item } = await documentClient().send(
+    const { Item } = await documentClient(tenant).send(
       new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, rooms[0]!.room_id) }),
     );
     expect(Item?.room).toBe(rooms[0]!._id);
@@ -118,7 +118,7 @@ describe('startChat against the local DynamoDB', () => {
     const rooms = await Promise.all(Array.from({ length: 20 }, () => startChat(tenant, agent, request({ order_id: newOrder() }))));
     const owners = await Promise.all(
       rooms.map((room) =>
-        documentClient().send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, room.room_id) })),
+        documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, room.room_id) })),
       ),
     );
     expect(owners.map(({ Item }) => Item?.room)).toEqual(rooms.map((room) => room._id));
@@ -141,7 +141,7 @@ describe('startChat against the local DynamoDB', () => {
     const room = await startChat(tenant, agent, request({ order_id }));
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const { roomKey } = await import('../../lib/store/keys');
-    await documentClient().send(
+    await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, refOfRoomId(room._id)!),
@@ -161,7 +161,7 @@ describe('startChat against the local DynamoDB', () => {
 
   it('stores every key of the room under the tenant prefix', async () => {
     const room = await startChat(tenant, agent, request({ order_id: newOrder(), order_user_id: 5, vendor_user_id: 6 }));
-    const { Items = [] } = await documentClient().send(
+    const { Items = [] } = await documentClient(tenant).send(
       new QueryCommand({
         TableName: config.chatTable,
         KeyConditionExpression: 'pk = :pk',

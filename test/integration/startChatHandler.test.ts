@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { handler } from '../../functions/startChat/handler';
-import { documentClient } from '../../lib/store/client';
+import { documentClient, registryClient } from '../../lib/store/client';
 import { SEED_BODY, SEED_PATH } from '../../scripts/local/seedRequest';
 import { signLocalToken } from '../../scripts/local/tokens';
 
@@ -26,21 +26,24 @@ const invoke = async (body: Record<string, unknown>, token: string) => {
   return (await handler(event as never, context)) as { statusCode: number; body: string };
 };
 
-/** Every command the shared client sends while `body` runs, by name. */
+/** Every command the registry's and tenant 1's clients send while `body` runs, by name, in order. */
 const commandsDuring = async (body: () => Promise<unknown>): Promise<string[]> => {
   const sent: string[] = [];
   const name = `record-${Math.random()}`;
-  documentClient().middlewareStack.add(
-    (next, { commandName }) => async (args) => {
-      sent.push(commandName!);
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
+  const clients = [registryClient(), documentClient({ clientId: '1' })];
+  for (const client of clients) {
+    client.middlewareStack.add(
+      (next, { commandName }) => async (args) => {
+        sent.push(commandName!);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+  }
   try {
     await body();
   } finally {
-    documentClient().middlewareStack.remove(name);
+    for (const client of clients) client.middlewareStack.remove(name);
   }
   return sent;
 };

@@ -4,12 +4,15 @@ import { config } from '../../lib/config';
 import { documentClient } from '../../lib/store/client';
 import { newId } from './chatFixtures';
 
+/** The meter's items are tenant 1's, so they go through tenant 1's guarded client. */
+const tenant = { clientId: '1' };
+
 /** The meter against the local store: writes and reads of items no index holds, counted by the billing rules. */
 describe('UnitMeter', () => {
   const meter = new UnitMeter(config.chatTable, chatTableModel(), process.env.DYNAMODB_ENDPOINT!);
   let detach: () => void;
   beforeAll(() => {
-    detach = meter.attach(documentClient());
+    detach = meter.attach(documentClient(tenant));
   });
   afterAll(() => {
     detach();
@@ -18,7 +21,7 @@ describe('UnitMeter', () => {
 
   const TableName = config.chatTable;
   const pk = `T#1#METER#${newId()}`;
-  const client = documentClient();
+  const client = documentClient(tenant);
   // The document client's send is overloaded per command; any of its commands will do here.
   const measure = (command: object) => meter.measure(() => client.send(command as never));
 
@@ -34,13 +37,13 @@ describe('UnitMeter', () => {
   });
 
   it('counts a write whose condition failed', async () => {
-    await documentClient().send(new PutCommand({ TableName, Item: { pk, sk: 'b', text: 'x'.repeat(2100) } }));
+    await documentClient(tenant).send(new PutCommand({ TableName, Item: { pk, sk: 'b', text: 'x'.repeat(2100) } }));
     const failed = meter.measure(() =>
-      documentClient().send(new PutCommand({ TableName, Item: { pk, sk: 'b' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      documentClient(tenant).send(new PutCommand({ TableName, Item: { pk, sk: 'b' }, ConditionExpression: 'attribute_not_exists(pk)' })),
     );
     await expect(failed).rejects.toThrow();
     const { usage } = await meter.measure(async () => {
-      await documentClient()
+      await documentClient(tenant)
         .send(new PutCommand({ TableName, Item: { pk, sk: 'b' }, ConditionExpression: 'attribute_not_exists(pk)' }))
         .catch(() => undefined);
     });
@@ -48,7 +51,7 @@ describe('UnitMeter', () => {
   });
 
   it('counts reads per item for Get and BatchGet, and what a Query read before its filter', async () => {
-    for (const sk of ['q1', 'q2', 'q3']) await documentClient().send(new PutCommand({ TableName, Item: { pk, sk, text: 'x'.repeat(1500) } }));
+    for (const sk of ['q1', 'q2', 'q3']) await documentClient(tenant).send(new PutCommand({ TableName, Item: { pk, sk, text: 'x'.repeat(1500) } }));
     expect((await measure(new GetCommand({ TableName, Key: { pk, sk: 'q1' }, ConsistentRead: true }))).usage.readUnits).toBe(1);
     expect((await measure(new GetCommand({ TableName, Key: { pk, sk: 'q1' } }))).usage.readUnits).toBe(0.5);
     const batch = await measure(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: [{ pk, sk: 'q1' }, { pk, sk: 'q2' }] } } }));
