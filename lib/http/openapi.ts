@@ -3,11 +3,12 @@ import { ERROR_STATUS } from '../errors';
 import { listMessagesParams } from '../messages/listMessagesParams';
 import { sendMessageRequest } from '../messages/sendMessageRequest';
 import { fetchRoomByUserAgentRequest } from '../rooms/fetchRoomByUserAgentRequest';
+import { reassignParticipantParams, reassignParticipantRequest } from '../rooms/reassignParticipantRequest';
 import { listRoomsParams, roomPathParams } from '../rooms/roomParams';
 import { startChatRequest } from '../rooms/startChatRequest';
 
 interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -24,6 +25,14 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/api/v1/chat/rooms/{_id}/messages', summary: 'Send a message (idempotent by client_message_id)', params: roomPathParams, body: sendMessageRequest, success: 201 },
   { method: 'get', path: '/api/v1/chat/rooms/{_id}/messages', summary: 'Page messages, newest first', params: listMessagesParams, success: 200 },
   { method: 'post', path: '/api/v1/chat/rooms/{_id}/close', summary: 'Close a room', params: roomPathParams, success: 200 },
+  {
+    method: 'put',
+    path: '/api/v1/chat/rooms/{_id}/participants/{role}',
+    summary: "Give a room's slot to another user (admin only; the previous holder loses access)",
+    params: reassignParticipantParams,
+    body: reassignParticipantRequest,
+    success: 200,
+  },
 ];
 
 const jsonSchema = (schema: z.ZodType) => {

@@ -261,3 +261,49 @@ export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomI
     throw error;
   }
 };
+
+/**
+ * Give a room's slot to `participant` (replacing whoever held it, with their profile), conditional
+ * on the room still being this incarnation; undefined if it is not.
+ */
+export const reassignRoomSlot = async (
+  tenant: TenantKeyScope,
+  ref: string,
+  roomId: string,
+  participant: Participant,
+  touch: RoomTouch,
+): Promise<Room | undefined> => {
+  const role = participant.user_type;
+  try {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, ref),
+        UpdateExpression:
+          'SET #slot = :userId, #indexKey = :indexKey, #participant = :participant, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket REMOVE #profile',
+        ConditionExpression: '#id = :roomId',
+        ExpressionAttributeNames: {
+          '#id': '_id',
+          '#slot': SLOT_OF_ROLE[role],
+          '#indexKey': PARTICIPANT_INDEX[role].attribute,
+          '#participant': participantAttribute(role),
+          '#profile': profileAttribute(role),
+        },
+        ExpressionAttributeValues: {
+          ':userId': participant.user_id,
+          ':indexKey': participantIndexKey(tenant, role, participant.user_id),
+          ':participant': participant,
+          ':now': touch.now,
+          ':expiresAt': touch.expiresAt,
+          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ':roomId': roomId,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toRoom(Attributes!);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};

@@ -1,5 +1,5 @@
 import { signLocalToken } from '../../scripts/local/tokens';
-import { api, expectError, newId, person, TENANT_1 } from './chatApi';
+import { api, expectError, newId, openConversation, person, TENANT_1 } from './chatApi';
 
 const START = '/api/v1/chat/startChat';
 
@@ -48,5 +48,37 @@ describe('membership over HTTP', () => {
   it('a malformed order_ids claim is an invalid token', async () => {
     const token = await signLocalToken(1, newId(), 'user', 3600, { orderIds: ['not-an-order'] });
     expectError(await api('POST', START, token, { ...newOrder(), user_id: '1', type: 'user-to-agent' }), 401, 'TOKEN_INVALID');
+  });
+
+  it('an admin reassigns the agent: the new agent reads the history, the old one gets 404', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    expect((await api('POST', `/api/v1/chat/rooms/${roomId}/messages`, customer.token, { text: 'Ring twice' })).status).toBe(201);
+    const next = await person(1, 'agent');
+    const path = `/api/v1/chat/rooms/${roomId}/participants/agent`;
+
+    expectError(await api('PUT', path, agent.token, { user_id: next.id }), 403, 'FORBIDDEN');
+    expectError(await api('PUT', path, customer.token, { user_id: customer.id }), 403, 'FORBIDDEN');
+    const admin = await person(1, 'admin');
+    expectError(await api('PUT', path, admin.token, { user_id: 'x' }), 400, 'VALIDATION_ERROR', 'user_id');
+    expectError(await api('PUT', `/api/v1/chat/rooms/${roomId}/participants/boss`, admin.token, { user_id: next.id }), 400, 'VALIDATION_ERROR', 'role');
+
+    const moved = await api('PUT', path, admin.token, { user_id: next.id });
+    expect(moved.status).toBe(200);
+    expect(moved.body.roomData).toMatchObject({ _id: roomId, agent_id: next.id, order_user_id: customer.id });
+    expect(moved.body.roomData.room_name).toMatch(new RegExp(`-agentId-${next.id}$`));
+
+    const history = await api('GET', `/api/v1/chat/rooms/${roomId}/messages`, next.token);
+    expect(history.status).toBe(200);
+    expect(history.body.messages.map((message: { text: string }) => message.text)).toEqual(['Ring twice']);
+    expectError(await api('GET', `/api/v1/chat/rooms/${roomId}/messages`, agent.token), 404, 'ROOM_NOT_FOUND');
+    expectError(await api('POST', `/api/v1/chat/rooms/${roomId}/messages`, agent.token, { text: 'still here?' }), 404, 'ROOM_NOT_FOUND');
+    expectError(await api('POST', START, agent.token, { ...TENANT_1, order_vendor_id: 2, vendor_id: 3, order_id: Number(moved.body.roomData.order_id), user_id: agent.id, type: 'agent-to-user' }), 404, 'ROOM_NOT_FOUND');
+    expectError(await api('PUT', `/api/v1/chat/rooms/${'0'.repeat(24)}/participants/agent`, admin.token, { user_id: next.id }), 404, 'ROOM_NOT_FOUND');
+  });
+
+  it("an admin of another tenant cannot reassign this tenant's room", async () => {
+    const { roomId } = await openConversation();
+    const outsider = await person(2, 'admin');
+    expectError(await api('PUT', `/api/v1/chat/rooms/${roomId}/participants/agent`, outsider.token, { user_id: outsider.id }), 404, 'ROOM_NOT_FOUND');
   });
 });

@@ -5,6 +5,7 @@ import { listMessagesParams } from '../../lib/messages/listMessagesParams';
 import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
 import { closeRoom } from '../../lib/rooms/closeRoom';
+import { reassignParticipant } from '../../lib/rooms/reassignParticipant';
 import { conversationRef, refOfRoomId } from '../../lib/rooms/identifiers';
 import { startChat } from '../../lib/rooms/startChat';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
@@ -187,5 +188,30 @@ describe('who gets into a room through startChat', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ agent_id: agent.userId, order_user_id: customer.userId });
     expect(items[0]!.vendor_user_id).toBeUndefined();
+  });
+});
+
+describe('reassigning a slot', () => {
+  it('moves the membership in one write: the new holder reads the history, the old one is out at once', async () => {
+    const order = newOrder();
+    const agent = actor('agent', newId());
+    const customer = actor('user', newId());
+    const room = await asAgent(agent, order, { order_user_id: customer.userId });
+    await asCustomer(customer, order, { participant: { username: 'Cus Tomer' } });
+    await sendMessage(tenant1, customer, room._id, sendMessageRequest.parse({ text: 'Ring twice' }));
+
+    const replacement = actor('user', newId());
+    expect(await errorCode(reassignParticipant(tenant1, agent, room._id, 'user', replacement.userId))).toBe('FORBIDDEN');
+    const moved = await reassignParticipant(tenant1, actor('admin', newId()), room._id, 'user', replacement.userId);
+    expect(moved.order_user_id).toBe(replacement.userId);
+    // The previous holder's profile goes with them.
+    expect(moved.participants.user).toMatchObject({ user_id: replacement.userId });
+    expect(moved.participants.user?.username).toBeUndefined();
+    expect((await rawRoom(room._id))?.user_key).toBe(`T#1#USER#${replacement.userId}`);
+
+    const history = await listMessages(tenant1, replacement, listMessagesParams.parse({ _id: room._id }));
+    expect(history.messages.map((message) => message.text)).toEqual(['Ring twice']);
+    expect(await errorCode(listMessages(tenant1, customer, listMessagesParams.parse({ _id: room._id })))).toBe('ROOM_NOT_FOUND');
+    expect(await errorCode(asCustomer(customer, order))).toBe('ROOM_NOT_FOUND');
   });
 });

@@ -1,0 +1,34 @@
+import { AppError } from '../errors';
+import { reassignRoomSlot } from '../store/rooms';
+import type { Actor, Tenant } from '../tenancy/tenant';
+import type { ParticipantRole } from './chatType';
+import { objectId } from './identifiers';
+import { roomExpiry } from './retention';
+import type { Room } from './room';
+import { loadRoomFor, roomNotFound } from './roomAccess';
+
+/**
+ * An admin of the tenant (the platform's backend) gives a room's slot to someone else, e.g. when
+ * an order moves to another delivery agent. The slot is the membership, so the previous holder
+ * loses the room with this one write and the new holder sees its whole history. Reassigning is
+ * activity: the room's retention starts again from now.
+ */
+export const reassignParticipant = async (
+  tenant: Tenant,
+  actor: Actor,
+  roomId: string,
+  role: ParticipantRole,
+  userId: string,
+  now = new Date(),
+): Promise<Room> => {
+  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Only an admin may reassign a participant');
+  const { ref } = await loadRoomFor(tenant, actor, roomId);
+  const at = now.toISOString();
+  const room = await reassignRoomSlot(tenant, ref, roomId, { _id: objectId(now), user_type: role, user_id: userId, created_date: at, updated_date: at }, {
+    now: at,
+    expiresAt: roomExpiry(tenant, now),
+  });
+  // Deleted (or recreated) between the read and the write.
+  if (!room) throw roomNotFound();
+  return room;
+};
