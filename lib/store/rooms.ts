@@ -275,7 +275,7 @@ export const reassignRoomSlot = async (
 ): Promise<Room | undefined> => {
   const role = participant.user_type;
   try {
-    const { Attributes } = await documentClient().send(
+    const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
