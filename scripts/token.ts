@@ -1,13 +1,16 @@
 /**
- * Print an access token for a local tenant (development-only keys):
- *   npm run --silent token -- --client-id 1 --user-id 133 --role agent [--ttl 3600] [--order-ids 4242,4243]
- * The token is the last line of output, so `$(npm run --silent token -- ...)` captures it.
+ * Print an access token for any tenant in the registry, signed with its newest key:
+ *   npm run --silent token -- --client-id 1 --user-id 133 --role agent [--ttl 3600] [--order-ids 4242,4243] [--stage <name>]
+ * The registry is the one `npm run tenant` manages: the store of `npm start` by default,
+ * DYNAMODB_ENDPOINT when set, or a deployed stage with `--stage`. Without a reachable local store,
+ * the seeded development tenants still sign. The token is the last line of output, so
+ * `$(npm run --silent token -- ...)` captures it.
  */
 import { parseArgs } from 'node:util';
-import { signLocalToken } from './local/tokens';
+import { targetRegistry } from './registryTarget';
 
 const USAGE =
-  'usage: npm run --silent token -- --client-id <id> --user-id <id> --role <role> [--ttl <seconds>] [--order-ids <id,id,...>]';
+  'usage: npm run --silent token -- --client-id <id> --user-id <id> --role <role> [--ttl <seconds>] [--order-ids <id,id,...>] [--stage <name>] [--region <region>]';
 
 /** `4242,4243` → the claim's order ids; each a positive whole number. */
 const parseOrderIds = (raw: string | undefined): string[] | undefined => {
@@ -18,6 +21,9 @@ const parseOrderIds = (raw: string | undefined): string[] | undefined => {
   return ids;
 };
 
+const isUnreachable = (error: unknown) =>
+  error instanceof Error && /ECONNREFUSED|ECONNRESET/.test(`${error.message} ${String((error as { code?: string }).code)}`);
+
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
     options: {
@@ -26,6 +32,8 @@ const main = async (): Promise<void> => {
       role: { type: 'string' },
       ttl: { type: 'string' },
       'order-ids': { type: 'string' },
+      stage: { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -42,7 +50,17 @@ const main = async (): Promise<void> => {
   const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`--ttl must be a positive whole number of seconds, got ${values.ttl}`);
   const orderIds = parseOrderIds(values['order-ids']);
-  console.log(await signLocalToken(clientId, userId, role, ttl, { ...(orderIds && { orderIds }) }));
+  const claims = { ...(orderIds && { orderIds }) };
+
+  targetRegistry({ stage: values.stage, region: values.region });
+  const { signLocalToken, signRegistryToken } = await import('./local/tokens');
+  try {
+    console.log(await signRegistryToken(clientId, userId, role, ttl, claims));
+  } catch (error) {
+    if (values.stage !== undefined || !isUnreachable(error)) throw error;
+    console.error(`token: ${process.env.DYNAMODB_ENDPOINT} is not reachable; signing with the seeded development keys`);
+    console.log(await signLocalToken(clientId, userId, role, ttl, claims));
+  }
 };
 
 main().catch((error: unknown) => {

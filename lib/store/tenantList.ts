@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { tenantRecord, type TenantRecord } from '../tenancy/tenant';
 import { registryClient } from './client';
+import { isClaimItem } from './tenants';
 
 export interface TenantList {
   records: TenantRecord[];
@@ -11,7 +12,8 @@ export interface TenantList {
 
 /**
  * Every tenant in the registry. A Scan is right here: the registry holds one small record per
- * tenant (never chat data), and a pass needs all of them. The chat table is never scanned.
+ * tenant (never chat data) and its name claims, and a pass needs all of them. The chat table is
+ * never scanned.
  */
 export const listTenantRecords = async (): Promise<TenantList> => {
   const records: TenantRecord[] = [];
@@ -20,6 +22,7 @@ export const listTenantRecords = async (): Promise<TenantList> => {
   do {
     const page = await registryClient().send(new ScanCommand({ TableName: config.tenantsTable, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
+      if (isClaimItem(item)) continue;
       const parsed = tenantRecord.safeParse(item);
       if (parsed.success) records.push(parsed.data);
       else invalid++;

@@ -4,11 +4,21 @@ import { platformId } from '../ids';
 export const ROLES = ['agent', 'user', 'vendor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The host the tenant's platform runs on: a host name or an IP address. */
+export const tenantSubDomain = z.union([z.ipv4(), z.ipv6(), z.hostname().max(253)], {
+  error: 'must be a host name or an IP address',
+});
+
+/** The tenant's database: a plain identifier (letters, digits, underscores; not starting with a digit). */
+export const tenantDbName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, _; at most 64 characters)');
+
 /** A tenant registry record, as stored in the tenants table. */
 export const tenantRecord = z.object({
   client_id: platformId,
-  sub_domain: z.string().min(1),
-  db_name: z.string().min(1),
+  sub_domain: tenantSubDomain,
+  db_name: tenantDbName,
   name: z.string().min(1),
   status: z.enum(['active', 'suspended']),
   /** HS256 keys; the first signs, all verify, so a key can be rotated without downtime. */

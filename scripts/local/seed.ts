@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lib/store/client';
-import { tenantRecord, type TenantRecord } from '../../lib/tenancy/tenant';
+import { tenantRecordItems } from '../../lib/store/tenants';
+import type { TenantRecord } from '../../lib/tenancy/tenant';
 
 /**
  * The local stack's tenants. The `jwt_secrets` are DEVELOPMENT-ONLY keys: they are public (in
@@ -41,13 +42,14 @@ export interface SeedOptions {
   tenantsTable: string;
 }
 
-/** Write the local tenants; a plain put, so seeding again simply restores them. */
+/** Write the local tenants; plain puts, so seeding again simply restores them. */
 export const seedTenants = async ({ endpoint, tenantsTable }: SeedOptions): Promise<void> => {
   const client = createDocumentClient({ endpoint });
   try {
     for (const tenant of LOCAL_TENANTS) {
-      // Parsed like putTenantRecord does, so a seed can never hold a record the app would reject.
-      await client.send(new PutCommand({ TableName: tenantsTable, Item: tenantRecord.parse(tenant) }));
+      // The items putTenantRecord writes: the parsed record (never one the app would reject) and
+      // the claims on its sub_domain and db_name that `npm run tenant -- add` respects.
+      for (const item of tenantRecordItems(tenant)) await client.send(new PutCommand({ TableName: tenantsTable, Item: item }));
     }
   } finally {
     client.destroy();

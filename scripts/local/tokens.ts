@@ -1,3 +1,5 @@
+import { platformId } from '../../lib/ids';
+import { getTenantRecord } from '../../lib/store/tenants';
 import { signAccessToken } from '../../lib/tenancy/tokens';
 import { ROLES, type Role } from '../../lib/tenancy/tenant';
 import { LOCAL_TENANTS } from './seed';
@@ -27,6 +29,26 @@ export const signLocalToken = (
   if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
   const [secret] = tenant.jwt_secrets;
   if (!secret) throw new Error(`Local tenant ${tenant.client_id} has no signing key`);
+  const orderIds = claims.orderIds?.map(String);
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...(orderIds && { orderIds }) });
+};
+
+/** An access token for any tenant in the registry lib/config points at, signed with its newest key. */
+export const signRegistryToken = async (
+  clientId: string | number,
+  userId: string | number,
+  role: string,
+  ttlSeconds = 3600,
+  claims: LocalTokenClaims = {},
+): Promise<string> => {
+  const id = platformId.safeParse(String(clientId));
+  if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
+  if (!isRole(role)) throw new Error(`Unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+  if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
+  const tenant = await getTenantRecord(id.data);
+  if (!tenant) throw new Error(`No tenant with client_id ${id.data} in the registry`);
+  const [secret] = tenant.jwt_secrets;
+  if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing key`);
   const orderIds = claims.orderIds?.map(String);
   return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...(orderIds && { orderIds }) });
 };

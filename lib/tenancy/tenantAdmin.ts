@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { optionalField } from '../fields';
+import { platformId } from '../ids';
+import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
+import { listTenantRecords } from '../store/tenantList';
+import { tenantDbName, tenantRecord, tenantSubDomain, type TenantRecord } from './tenant';
+
+/**
+ * Operator actions on the tenant registry (the `npm run tenant` CLI). Every record written is
+ * parsed with `tenantRecord`, the schema the API reads the registry with.
+ */
+export const addTenantInput = z.object({
+  client_id: platformId,
+  sub_domain: tenantSubDomain,
+  db_name: tenantDbName,
+  name: optionalField(z.string().trim().min(1).max(200)),
+  retention_days: tenantRecord.shape.retention_days,
+});
+
+export type AddTenantInput = z.input<typeof addTenantInput>;
+
+/** A fresh HS256 key: 32 random bytes, base64url (43 characters). */
+export const newSigningKey = (): string => randomBytes(32).toString('base64url');
+
+export interface IssuedKey {
+  client_id: string;
+  jwt_secret: string;
+}
+
+/** Create an active tenant with a fresh signing key; the key is returned once and never again. */
+export const addTenant = async (input: AddTenantInput): Promise<IssuedKey> => {
+  const fields = addTenantInput.parse(input);
+  const jwt_secret = newSigningKey();
+  await createTenantRecord(
+    tenantRecord.parse({ ...fields, name: fields.name ?? fields.db_name, status: 'active', jwt_secrets: [jwt_secret] }),
+  );
+  return { client_id: fields.client_id, jwt_secret };
+};
+
+/** What an operator may see of a tenant: everything but key material. */
+export const tenantSummary = (record: TenantRecord) => {
+  const { jwt_secrets, ...rest } = record;
+  return { ...rest, signing_keys: jwt_secrets.length };
+};
+
+export type TenantSummary = ReturnType<typeof tenantSummary>;
+
+export const showTenant = async (clientId: string): Promise<TenantSummary> => {
+  const record = await getTenantRecord(platformId.parse(clientId));
+  if (!record) throw new TenantNotFound(clientId);
+  return tenantSummary(record);
+};
+
+export const listTenants = async (): Promise<TenantSummary[]> =>
+  (await listTenantRecords()).records.map(tenantSummary).sort((a, b) => Number(a.client_id) - Number(b.client_id));
+
+const update = async (clientId: string, change: (record: TenantRecord) => TenantRecord): Promise<TenantSummary> =>
+  tenantSummary(await updateTenantRecord(platformId.parse(clientId), change));
+
+export const setTenantStatus = (clientId: string, status: TenantRecord['status']) => update(clientId, (record) => ({ ...record, status }));
+
+export const setTenantRetention = (clientId: string, days: unknown) => {
+  const { retention_days } = tenantRecord.pick({ retention_days: true }).parse({ retention_days: days });
+  return update(clientId, (record) => ({ ...record, retention_days }));
+};
+
+/** A new key first (it signs from now on); the older ones keep verifying until dropped. */
+export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & { signing_keys: number }> => {
+  const jwt_secret = newSigningKey();
+  const summary = await update(clientId, (record) => ({ ...record, jwt_secrets: [jwt_secret, ...record.jwt_secrets] }));
+  return { client_id: summary.client_id, jwt_secret, signing_keys: summary.signing_keys };
+};
+
+/** Keep only the newest key: tokens signed with an older one stop verifying. */
+export const dropOldTenantSecrets = (clientId: string) =>
+  update(clientId, (record) => ({ ...record, jwt_secrets: record.jwt_secrets.slice(0, 1) }));

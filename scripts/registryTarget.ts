@@ -1,0 +1,27 @@
+import { LOCAL_STAGE, tableNames } from './local/tables';
+
+export interface RegistryTargetOptions {
+  /** A deployed stage: its tables in AWS, with the usual AWS credentials and region. */
+  stage?: string;
+  region?: string;
+}
+
+/**
+ * Point lib/config (read on access) at the registry an operator command acts on: a deployed
+ * stage with `--stage`, else DYNAMODB_ENDPOINT, else the store of `npm start`. Table names come
+ * from serverless.yml, the single source of them.
+ */
+export const targetRegistry = ({ stage, region }: RegistryTargetOptions): void => {
+  if (region) process.env.AWS_REGION = region;
+  if (stage !== undefined) {
+    if (!/^[A-Za-z0-9-]+$/.test(stage)) throw new Error(`--stage must be a stage name, got ${stage}`);
+    delete process.env.DYNAMODB_ENDPOINT;
+    process.env.TENANTS_TABLE = tableNames(stage).tenants;
+    process.env.CHAT_TABLE = tableNames(stage).chat;
+    return;
+  }
+  process.env.DYNAMODB_ENDPOINT ||= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT || '8000'}`;
+  const names = tableNames(LOCAL_STAGE);
+  process.env.TENANTS_TABLE ||= names.tenants;
+  process.env.CHAT_TABLE ||= names.chat;
+};

@@ -1,0 +1,140 @@
+/**
+ * Manage the tenant registry:
+ *   npm run tenant -- <command> [--stage <name>] ...
+ * Targets the store of `npm start` by default, DYNAMODB_ENDPOINT when set, or a deployed stage
+ * with `--stage` (AWS credentials and region from the environment). Results are JSON lines on
+ * stdout; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { targetRegistry } from './registryTarget';
+
+const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--region <region>]
+  add --client-id <n> --sub-domain <host> --db-name <name> [--name <display name>] [--retention-days <days>]
+  list
+  show --client-id <n>
+  suspend --client-id <n>
+  resume --client-id <n>
+  set-retention --client-id <n> --days <days>
+  rotate-secret --client-id <n>
+  drop-secret --client-id <n> --keep-newest`;
+
+/** A mistake in the command line: the usage is worth showing. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  'client-id': { type: 'string' },
+  'sub-domain': { type: 'string' },
+  'db-name': { type: 'string' },
+  name: { type: 'string' },
+  'retention-days': { type: 'string' },
+  days: { type: 'string' },
+  'keep-newest': { type: 'boolean' },
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days'): string => {
+  const value = values[name];
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+};
+
+/** A whole number from the command line; anything else goes to the schema as is, to be refused there. */
+const numberOrText = (value: string | undefined): unknown => (value !== undefined && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+
+/** Where a command writes: JSON results to `out`, notes and errors to `err`, one line each. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const run = async (command: string | undefined, values: Values, { out, err }: CliOutput): Promise<void> => {
+  const print = (value: unknown) => out(JSON.stringify(value));
+  const admin = await import('../lib/tenancy/tenantAdmin');
+  switch (command) {
+    case 'add':
+      print(
+        await admin.addTenant({
+          client_id: required(values, 'client-id'),
+          sub_domain: required(values, 'sub-domain'),
+          db_name: required(values, 'db-name'),
+          name: values.name,
+          retention_days: numberOrText(values['retention-days']) as number | undefined,
+        }),
+      );
+      err('The key is shown this once: give it to the tenant; it cannot be read back.');
+      return;
+    case 'list':
+      for (const tenant of await admin.listTenants()) print(tenant);
+      return;
+    case 'show':
+      print(await admin.showTenant(required(values, 'client-id')));
+      return;
+    case 'suspend':
+      print(await admin.setTenantStatus(required(values, 'client-id'), 'suspended'));
+      return;
+    case 'resume':
+      print(await admin.setTenantStatus(required(values, 'client-id'), 'active'));
+      return;
+    case 'set-retention':
+      print(await admin.setTenantRetention(required(values, 'client-id'), numberOrText(required(values, 'days'))));
+      return;
+    case 'rotate-secret':
+      print(await admin.rotateTenantSecret(required(values, 'client-id')));
+      err('The new key signs from now on; the old ones verify until `drop-secret --keep-newest`.');
+      return;
+    case 'drop-secret':
+      if (!values['keep-newest']) throw new UsageError('drop-secret needs --keep-newest (it keeps only the newest key)');
+      print(await admin.dropOldTenantSecrets(required(values, 'client-id')));
+      return;
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  }
+};
+
+/** One line: a schema's first complaint names the field, like the API's error bodies do. */
+const oneLine = (error: unknown): string => {
+  if (error instanceof z.ZodError) {
+    return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
+  }
+  if (error instanceof Error && error.name === 'ResourceNotFoundException') return `registry table not found: ${error.message}`;
+  if (error instanceof Error && /ECONNREFUSED/.test(`${error.message} ${String((error as { code?: string }).code)}`)) {
+    return `cannot reach ${process.env.DYNAMODB_ENDPOINT} (is \`npm start\` running?)`;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+};
+
+/** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
+export const tenantCli = async (argv: string[], output: CliOutput): Promise<number> => {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      output.err(USAGE);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`one command at a time, got ${positionals.join(' ')}`);
+    targetRegistry({ stage: values.stage, region: values.region });
+    await run(positionals[0], values, output);
+    return 0;
+  } catch (error) {
+    output.err(`tenant: ${oneLine(error)}`);
+    if (error instanceof UsageError) output.err(USAGE);
+    return error instanceof UsageError ? 2 : 1;
+  }
+};
+
+if (require.main === module) {
+  void tenantCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
+    process.exitCode = code;
+  });
+}
