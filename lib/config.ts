@@ -45,6 +45,21 @@ export const config = {
   get maxBodyBytes() {
     return numberFrom(env.MAX_BODY_BYTES, 16 * 1024);
   },
+  /**
+   * The WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`
+   * on AWS, `http://127.0.0.1:<ws port>` offline). Events are not published when it is unset.
+   */
+  get websocketEndpoint() {
+    return env.WEBSOCKET_ENDPOINT || undefined;
+  },
+  /** Set by serverless-offline in every function it runs. */
+  get isOffline() {
+    return env.IS_OFFLINE === 'true';
+  },
+  /** True under serverless-offline or against a local store: AWS clients get dummy credentials. */
+  get isLocal() {
+    return Boolean(env.IS_OFFLINE || env.DYNAMODB_ENDPOINT);
+  },
   /** Encrypts paging cursors; the public development default only against a local store. */
   get cursorSecret() {
     return env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined);

@@ -77,6 +77,7 @@ const main = async (): Promise<void> => {
   const offline = await startOffline({
     httpPort: portFrom('PORT', portFrom('HTTP_PORT', 3000)),
     lambdaPort: portFrom('LAMBDA_PORT', 3002),
+    websocketPort: portFrom('WS_PORT', 3001),
     env: { DYNAMODB_ENDPOINT: endpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' },
     echo: true,
   });
@@ -90,6 +91,7 @@ const main = async (): Promise<void> => {
   const token = await signLocalToken('1', '133', 'agent', 24 * 3600);
   console.log(`\nReady at ${offline.url}. The seed request (tenant 1, agent 133, token valid 24 h):\n`);
   console.log(`${seedCurl(offline.url, token)}\n`);
+  console.log(`Realtime events (WebSocket): ${offline.wsUrl}/?token=${token}\n`);
   console.log('Other tokens: npm run --silent token -- --client-id 2 --user-id 7 --role user');
   console.log('Ctrl-C stops everything.');
 };

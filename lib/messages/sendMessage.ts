@@ -1,5 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import { AppError } from '../errors';
+import { messageCreated } from '../realtime/events';
+import { publishToRoom } from '../realtime/publisher';
 import { roomExpiry } from '../rooms/retention';
 import { loadRoomFor } from '../rooms/roomAccess';
 import { claimClientMessageId, getMessage, putMessage, releaseClientMessageId } from '../store/messages';
@@ -88,5 +90,6 @@ export const sendMessage = async (
   }
 
   await putMessage(tenant, ref, message);
+  await publishToRoom(tenant, room, messageCreated(room, message));
   return { message, created: true };
 };

@@ -1,4 +1,6 @@
 import { AppError } from '../errors';
+import { roomClosed } from '../realtime/events';
+import { publishToRoom } from '../realtime/publisher';
 import { closeStoredRoom } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { roomExpiry } from './retention';
@@ -15,5 +17,6 @@ export const closeRoom = async (tenant: Tenant, actor: Actor, roomId: string, no
   const closed = await closeStoredRoom(tenant, ref, roomId, { now: now.toISOString(), expiresAt: roomExpiry(tenant, now) });
   // Deleted (or recreated) between the read and the write: for the caller it is gone.
   if (!closed) throw new AppError('ROOM_NOT_FOUND', 'Room not found');
+  await publishToRoom(tenant, closed, roomClosed(closed));
   return closed;
 };

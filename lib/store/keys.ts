@@ -1,4 +1,5 @@
 import type { ParticipantRole } from '../rooms/chatType';
+import type { Role } from '../tenancy/tenant';
 
 /**
  * Every key of tenant data begins with `T#<client_id>#`, and only these functions build keys:
@@ -73,6 +74,21 @@ export const messageDedupeKey = (
 ): ItemKey => ({
   pk: roomPartition(tenant, ref),
   sk: `DEDUPE#${sender.type}#${sender.id}#${clientMessageId}`,
+});
+
+/**
+ * The live WebSocket connections of one person (role + user id): one partition per person, so the
+ * fan-out of a room's event is one Query per participant, and a connection is found again (to be
+ * deleted) from the identity its authorizer recorded.
+ */
+export const connectionPartition = (tenant: TenantKeyScope, role: Role, userId: string): string =>
+  `${tenantPrefix(tenant)}CONN#${role.toUpperCase()}#${userId}`;
+
+export const CONNECTION_SK_PREFIX = 'CONN#';
+
+export const connectionKey = (tenant: TenantKeyScope, role: Role, userId: string, connectionId: string): ItemKey => ({
+  pk: connectionPartition(tenant, role, userId),
+  sk: `${CONNECTION_SK_PREFIX}${connectionId}`,
 });
 
 /** Where a tenant's cleanup resumes: one item per tenant, outside every room partition. */

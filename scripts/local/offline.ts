@@ -10,6 +10,8 @@ import { LOCAL_STAGE } from './tables';
 export interface OfflineOptions {
   httpPort: number;
   lambdaPort: number;
+  /** The WebSocket API and its management endpoint (`POST /@connections/{id}`). */
+  websocketPort: number;
   /** Added to this process' environment, e.g. DYNAMODB_ENDPOINT and LOG_LEVEL. */
   env?: Record<string, string | undefined>;
   stage?: string;
@@ -26,6 +28,8 @@ export interface OfflineExit {
 
 export interface Offline {
   url: string;
+  /** The WebSocket API: `ws://127.0.0.1:<websocketPort>`. */
+  wsUrl: string;
   /** Settles when serverless-offline's process exits, for whatever reason. */
   exited: Promise<OfflineExit>;
   /** The tail of its combined output. */
@@ -102,12 +106,13 @@ const signalGroup = (pgid: number, signal: NodeJS.Signals): void => {
 export const startOffline = async ({
   httpPort,
   lambdaPort,
+  websocketPort,
   env = {},
   stage = LOCAL_STAGE,
   echo = false,
   readyTimeoutMs = 60_000,
 }: OfflineOptions): Promise<Offline> => {
-  await assertPortsFree([httpPort, lambdaPort]);
+  await assertPortsFree([httpPort, lambdaPort, websocketPort]);
 
   // A bundle folder per run (serverless.yml reads ESBUILD_WORK_FOLDER), so `npm start` and a test
   // run never overwrite each other's `.esbuild/.build`. Under `.esbuild`, which the watcher ignores.
@@ -116,7 +121,7 @@ export const startOffline = async ({
   const args = [
     SERVERLESS_BIN,
     ...['offline', 'start', '--stage', stage, '--host', HOST],
-    ...['--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
+    ...['--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort)],
     ...['--noPrependStageInUrl', '--noSponsor'],
     // One warm module per function instead of a worker thread (and a cold start) per concurrent
     // request: a burst of 50 local requests would otherwise spend seconds starting workers.
@@ -127,7 +132,15 @@ export const startOffline = async ({
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // No CloudWatch metric blobs in a local console (see lib/metrics.ts).
-    env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', ...env, ESBUILD_WORK_FOLDER: workFolder },
+    env: {
+      ...process.env,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      // The functions push events through offline's management API, on its WebSocket port: the event's
+      // domainName and stage would name an endpoint that does not exist locally.
+      WEBSOCKET_ENDPOINT: `http://${HOST}:${websocketPort}`,
+      ...env,
+      ESBUILD_WORK_FOLDER: workFolder,
+    },
   });
 
   let output = '';
@@ -185,5 +198,5 @@ export const startOffline = async ({
     await Promise.race([exited, wait(200)]);
   }
 
-  return { url, exited, output: () => output, stop };
+  return { url, wsUrl: `ws://${HOST}:${websocketPort}`, exited, output: () => output, stop };
 };

@@ -164,4 +164,22 @@ describe('IAM in the prod template', () => {
       ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query'].sort(),
     );
   });
+
+  it('serves the WebSocket API: $connect behind the token authorizer; only publishers push, to their own API', () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+    expect(routes.find((route) => route.RouteKey === '$connect')).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: expect.anything() });
+    expect(routes.map((route) => route.RouteKey)).toEqual(expect.arrayContaining(['$connect', '$disconnect', '$default']));
+    const [[, authorizer]] = ofType(template, 'AWS::ApiGatewayV2::Authorizer') as [[string, any]];
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', IdentitySource: [] });
+    const pushing = ofType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('execute-api:ManageConnections')))
+      .map(([id]) => id)
+      .sort();
+    expect(pushing).toEqual(['CloseRoomLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
+    for (const id of pushing) {
+      expect(JSON.stringify(resource(id).Properties.Environment.Variables.WEBSOCKET_ENDPOINT)).toContain('WebsocketsApi');
+      const manage = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('execute-api:ManageConnections'))!;
+      expect(resourceStrings(manage.Resource)).toEqual(['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebsocketsApi}/prod/POST/@connections/*']);
+    }
+  });
 });

@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const credentialFree = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && name !== 'DYNAMODB_ENDPOINT') env[name] = value;
+    if (!name.startsWith('AWS_') && name !== 'DYNAMODB_ENDPOINT' && name !== 'WEBSOCKET_ENDPOINT') env[name] = value;
   }
   return { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' };
 };
@@ -95,8 +95,8 @@ export const isChatTableArn = (arn: string): boolean => /^ChatTable\.Arn|\$\{Cha
 
 /**
  * Every wildcard a role grants: an action with `*`, a Resource `*`, or a `*` anywhere in an ARN
- * (`table/*`, `index/*`), except the log streams of a function's own log group and KMS keys that
- * a condition binds to one parameter.
+ * (`table/*`, `index/*`), except the log streams of a function's own log group, KMS keys that
+ * a condition binds to one parameter and the connections of the stage's own WebSocket API.
  */
 export const wildcardsIn = (role: Resource): string[] =>
   statementsOf(role).flatMap((statement) => [
@@ -104,6 +104,8 @@ export const wildcardsIn = (role: Resource): string[] =>
     ...resourceStrings(statement.Resource).filter((arn) => {
       if (arn.includes(':log-group:')) return !/:log-group:\/aws\/lambda\/[A-Za-z0-9-]+:\*(:\*)?$/.test(arn);
       if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
+      // Pushes to the stage's own WebSocket connections, whose ids are not known in advance.
+      if (arn.includes(':execute-api:')) return !/:\$\{WebsocketsApi\}\/[A-Za-z0-9-]+\/POST\/@connections\/\*$/.test(arn);
       return arn.includes('*');
     }),
   ]);

@@ -31,15 +31,17 @@ export default async function globalSetup(): Promise<void> {
       setLocalStack({ store });
       return;
     }
-    const [httpPort, lambdaPort] = await freePorts(2);
+    const [httpPort, lambdaPort, websocketPort] = await freePorts(3);
     const offline = await startOffline({
       httpPort: httpPort!,
       lambdaPort: lambdaPort!,
+      websocketPort: websocketPort!,
       // No scheduled cleanup under the tests: the cleanup tests run their passes themselves.
       env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false' },
       echo: process.env.OFFLINE_ECHO === '1',
     });
     process.env.API_URL = offline.url;
+    process.env.WS_URL = offline.wsUrl;
     setLocalStack({ store, offline });
   } catch (error) {
     await store.stop();

@@ -1,0 +1,10 @@
+import { openConnection } from '../../lib/realtime/connections';
+import { identityOf, type SocketEvent } from '../../lib/websocket/socketEvent';
+import { socketRoute } from '../../lib/websocket/socketRoute';
+
+/** WebSocket $connect (after the authorizer): remember the connection under its person. */
+export const handler = socketRoute<SocketEvent, { statusCode: number }>().handler(async (event) => {
+  const { tenant, actor } = identityOf(event);
+  await openConnection(tenant, actor, event.requestContext.connectionId);
+  return { statusCode: 200 };
+});

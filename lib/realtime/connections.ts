@@ -1,0 +1,23 @@
+import { deleteConnection, putConnection } from '../store/connections';
+import type { TenantKeyScope } from '../store/keys';
+import type { Actor } from '../tenancy/tenant';
+
+/** API Gateway closes every WebSocket connection after 2 hours; a record never outlives it. */
+export const CONNECTION_LIFETIME_SECONDS = 2 * 3600;
+
+/**
+ * Remember an authenticated connection under the person it authenticated as. Which rooms it hears
+ * is decided at each publication from the rooms' participants, so nothing else is stored.
+ */
+export const openConnection = async (tenant: TenantKeyScope, actor: Actor, connectionId: string, now = new Date()): Promise<void> => {
+  await putConnection(tenant, {
+    connectionId,
+    role: actor.role,
+    userId: actor.userId,
+    connectedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_LIFETIME_SECONDS,
+  });
+};
+
+export const closeConnection = (tenant: TenantKeyScope, actor: Actor, connectionId: string): Promise<void> =>
+  deleteConnection(tenant, actor.role, actor.userId, connectionId);

@@ -1,0 +1,23 @@
+import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
+import { z } from 'zod';
+import { platformId } from '../ids';
+import type { TenantKeyScope } from '../store/keys';
+import { ROLES, type Actor } from '../tenancy/tenant';
+
+/**
+ * What the $connect authorizer hands on: API Gateway passes its `context` to every later route
+ * of the connection ($connect, messages and $disconnect, which carries no token of its own).
+ */
+export const socketIdentity = z.object({ client_id: platformId, role: z.enum(ROLES), user_id: z.string().min(1) });
+
+export type SocketIdentity = z.output<typeof socketIdentity>;
+
+export type SocketEvent = APIGatewayProxyWebsocketEventV2WithRequestContext<
+  APIGatewayEventWebsocketRequestContextV2 & { authorizer?: Record<string, unknown> }
+>;
+
+/** The tenant and person a connection authenticated as; a route without them is a wiring error. */
+export const identityOf = (event: SocketEvent): { tenant: TenantKeyScope; actor: Actor } => {
+  const identity = socketIdentity.parse(event.requestContext.authorizer);
+  return { tenant: { clientId: identity.client_id }, actor: { role: identity.role, userId: identity.user_id } };
+};

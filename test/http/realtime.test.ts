@@ -1,0 +1,132 @@
+import { queryConnectionIds, putConnection } from '../../lib/store/connections';
+import { api, newId, openConversation, person, TENANT_1, TENANT_2 } from './chatApi';
+import { tokenFor } from '../support/api';
+import { connect, isRefusal, open, type SocketClient } from '../support/socket';
+
+const send = (token: string, roomId: string, text: string) => api('POST', `/api/v1/chat/rooms/${roomId}/messages`, token, { text });
+const isMessage = (roomId: string) => (frame: any) => frame.event === 'message.created' && frame.roomData._id === roomId;
+
+const sockets: SocketClient[] = [];
+const track = async (token: string) => {
+  const client = await open(token);
+  sockets.push(client);
+  return client;
+};
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((client) => client.close()));
+});
+
+describe('realtime over WebSocket', () => {
+  it('delivers each message to every connection of both participants, and nothing to anyone else', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const stranger = await person(1, 'user');
+    // Same user id and role as the customer, in another tenant: must hear nothing of tenant 1.
+    const twin = { id: customer.id, token: await tokenFor(2, customer.id, 'user') };
+    const agentPhone = await track(agent.token);
+    const agentLaptop = await track(agent.token);
+    const customerPhone = await track(customer.token);
+    const strangerPhone = await track(stranger.token);
+    const twinPhone = await track(twin.token);
+    // The twin has a room of its own in tenant 2, so it is a participant somewhere.
+    const twinAgent = await person(2, 'agent');
+    const twinRoom = await api('POST', '/api/v1/chat/startChat', twinAgent.token, {
+      ...TENANT_2, user_id: twinAgent.id, order_user_id: twin.id, type: 'agent-to-user', order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()),
+    });
+    expect(twinRoom.status).toBe(200);
+
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const reply = await send(i % 2 ? agent.token : customer.token, roomId, `message ${i}`);
+      expect(reply.status).toBe(201);
+      sent.push(reply.body.messageData._id);
+    }
+    for (const client of [agentPhone, agentLaptop, customerPhone]) {
+      const frames = await client.waitForCount(isMessage(roomId), 20);
+      expect(frames.map((frame) => frame.messageData._id)).toEqual(sent);
+      expect(frames[0]).toEqual({
+        event: 'message.created',
+        roomData: expect.objectContaining({ _id: roomId, status: true }),
+        messageData: expect.objectContaining({ _id: sent[0], room_id: roomId, text: 'message 0', sender_id: customer.id, sender_type: 'user' }),
+      });
+    }
+    // A ping answered after the messages proves every earlier frame had its chance to arrive.
+    for (const client of [strangerPhone, twinPhone]) {
+      client.send({ action: 'ping' });
+      await client.waitFor((frame) => frame.event === 'pong');
+      expect(client.frames).toEqual([{ event: 'pong' }]);
+    }
+  });
+
+  it('answers ping with pong and an unknown action with an error naming the field', async () => {
+    const { agent } = await openConversation();
+    const client = await track(agent.token);
+    client.send({ action: 'ping' });
+    expect(await client.waitFor((frame) => frame.event === 'pong')).toEqual({ event: 'pong' });
+    client.send({ action: 'subscribe' });
+    expect(await client.waitFor((frame) => frame.event === 'error')).toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ path: 'action' }] });
+  });
+
+  it('accepts the token in an Authorization header too', async () => {
+    const { roomId, agent } = await openConversation();
+    const client = await connect({ header: `Bearer ${agent.token}` });
+    if (isRefusal(client)) throw new Error(`refused: ${client.status}`);
+    sockets.push(client);
+    expect((await send(agent.token, roomId, 'hello')).status).toBe(201);
+    await client.waitFor(isMessage(roomId));
+  });
+
+  it('refuses missing, forged, expired and suspended-tenant tokens at the upgrade, storing nothing', async () => {
+    const userId = newId();
+    const valid = await tokenFor(1, userId, 'agent');
+    const [header, payload] = valid.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    const cases: [string, Promise<unknown>, number][] = [
+      ['missing', connect(), 401],
+      ['garbage', connect({ token: 'not-a-jwt' }), 401],
+      ['forged', connect({ token: forged }), 401],
+      ['expired', connect({ token: await tokenFor(1, userId, 'agent', -60) }), 401],
+      ['suspended tenant', connect({ token: await tokenFor(3, userId, 'agent') }), 403],
+    ];
+    for (const [name, attempt, status] of cases) {
+      expect([name, await attempt]).toEqual([name, { refused: true, status }]);
+    }
+    expect(await queryConnectionIds({ clientId: '1' }, 'agent', userId, 0)).toEqual([]);
+    expect(await queryConnectionIds({ clientId: '3' }, 'agent', userId, 0)).toEqual([]);
+  });
+
+  it('tells both participants that a room closed', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const customerPhone = await track(customer.token);
+    const closed = await api('POST', `/api/v1/chat/rooms/${roomId}/close`, agent.token);
+    expect(closed.status).toBe(200);
+    const frame = await customerPhone.waitFor((candidate) => candidate.event === 'room.closed');
+    expect(frame).toEqual({ event: 'room.closed', roomData: expect.objectContaining({ _id: roomId, status: false }) });
+  });
+
+  it('forgets a connection dropped without $disconnect when the next event meets it', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const tenant = { clientId: TENANT_1.client_id.toString() };
+    // A connection API Gateway no longer knows (the $disconnect never ran): its push answers 410.
+    const now = Math.floor(Date.now() / 1000);
+    await putConnection(tenant, { connectionId: `dropped-${newId()}`, role: 'user', userId: customer.id, connectedAt: new Date().toISOString(), expiresAt: now + 3600 });
+    const live = await track(customer.token);
+    expect(await queryConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(2);
+
+    expect((await send(agent.token, roomId, 'are you there?')).status).toBe(201);
+    await live.waitFor(isMessage(roomId));
+    expect(await queryConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(1);
+  });
+
+  it('deletes the connection on $disconnect', async () => {
+    const { customer } = await openConversation();
+    const tenant = { clientId: '1' };
+    const client = await open(customer.token);
+    expect(await queryConnectionIds(tenant, 'user', customer.id, 0)).toHaveLength(1);
+    await client.close();
+    const deadline = Date.now() + 10_000;
+    while ((await queryConnectionIds(tenant, 'user', customer.id, 0)).length > 0) {
+      if (Date.now() > deadline) throw new Error('connection still stored 10 s after close');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+});
