@@ -15,7 +15,7 @@ export interface ConnectionRecord {
 }
 
 export const putConnection = async (tenant: TenantKeyScope, connection: ConnectionRecord): Promise<void> => {
-  await documentClient().send(
+  await documentClient(tenant).send(
     new PutCommand({
       TableName: config.chatTable,
       Item: {
@@ -29,7 +29,7 @@ export const putConnection = async (tenant: TenantKeyScope, connection: Connecti
 
 /** Idempotent: deleting a connection already gone is a no-op. */
 export const deleteConnection = async (tenant: TenantKeyScope, role: Role, userId: string, connectionId: string): Promise<void> => {
-  await documentClient().send(
+  await documentClient(tenant).send(
     new DeleteCommand({ TableName: config.chatTable, Key: connectionKey(tenant, role, userId, connectionId) }),
   );
 };
@@ -42,7 +42,7 @@ export const queryConnectionIds = async (tenant: TenantKeyScope, role: Role, use
   const ids: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const { Items = [], LastEvaluatedKey } = await documentClient().send(
+    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
       new QueryCommand({
         TableName: config.chatTable,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
