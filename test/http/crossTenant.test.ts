@@ -13,7 +13,7 @@ import { signAccessToken } from '../../lib/tenancy/tokens';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2, type Person } from './chatApi';
 
 interface Attempt {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: Record<string, unknown>;
 }
@@ -109,6 +109,14 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
       { method: 'GET', path: roomPath(victim, '/messages') },
       { method: 'GET', path: roomPath(victim, '/messages?limit=1') },
       { method: 'GET', path: roomPath(victim, `/messages?cursor=${encodeURIComponent(victim.cursors.messages)}`) },
+    ],
+  },
+  {
+    route: 'PUT /api/v1/chat/rooms/{_id}/participants/{role}',
+    attempts: (victim, attacker) => [
+      // Taking the customer's seat in tenant 1's room, or handing the agent's to someone else.
+      { method: 'PUT', path: roomPath(victim, '/participants/user'), body: { user_id: attacker.id } },
+      { method: 'PUT', path: roomPath(victim, '/participants/agent'), body: { user_id: victim.customer.id } },
     ],
   },
   {
