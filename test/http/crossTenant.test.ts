@@ -4,12 +4,14 @@
  * not in the room, and tokens signed with tenant 2's key that claim tenant 1, each carrying tenant
  * 1's room ids, cursors and conversation keys. Not one byte of tenant 1's data may come back, and
  * tenant 1's room must be exactly as it was. One route is one row of MATRIX; a route in
- * serverless.yml without a row fails the last test.
+ * serverless.yml without a row fails the last test. Each attacker also holds a WebSocket open (or
+ * is refused one) while tenant 1 chats: nothing of tenant 1's may reach it.
  */
 import { randomBytes } from 'node:crypto';
 import { LOCAL_TENANTS } from '../../scripts/local/seed';
 import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
 import { signAccessToken } from '../../lib/tenancy/tokens';
+import { connect, isRefusal, open, type SocketClient } from '../support/socket';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2, type Person } from './chatApi';
 
 interface Attempt {
@@ -215,6 +217,16 @@ describe('the cross-tenant matrix', () => {
     const leaks: string[] = [];
     const statuses: Record<string, number> = {};
     let attempts = 0;
+
+    // WebSocket $connect: every attacker asks for a connection of its own.
+    const sockets: { attacker: Attacker; client: SocketClient }[] = [];
+    for (const attacker of attackers) {
+      const client = await connect({ token: attacker.token });
+      attempts++;
+      if (isRefusal(client)) statuses[`ws ${client.status}`] = (statuses[`ws ${client.status}`] ?? 0) + 1;
+      else sockets.push({ attacker, client });
+    }
+    const victimSocket = await open(victim.agent.token);
     for (const row of MATRIX) {
       for (const attacker of attackers) {
         for (const attempt of row.attempts(victim, attacker)) {
@@ -229,17 +241,33 @@ describe('the cross-tenant matrix', () => {
         }
       }
     }
+
+    // Tenant 1 chats on while the attackers listen; a ping answered afterwards proves every
+    // earlier frame had its chance to arrive (WebSocket $default).
+    const lastWords = canaryOf('text');
+    canaries.push(lastWords);
+    const said = await api('POST', roomPath(victim, '/messages'), victim.customer.token, { text: lastWords });
+    expect(said.status).toBe(201);
+    await victimSocket.waitFor((frame) => frame.messageData?.text === lastWords);
+    for (const { attacker, client } of sockets) {
+      client.send({ action: 'ping' });
+      await client.waitFor((frame) => frame.event === 'pong');
+      attempts++;
+      const text = JSON.stringify(client.frames);
+      if (canaries.some((canary) => text.includes(canary))) leaks.push(`WebSocket of ${attacker.name}: ${text.slice(0, 200)}`);
+    }
+    await Promise.all([victimSocket, ...sockets.map(({ client }) => client)].map((client) => client.close()));
     expect(leaks).toEqual([]);
 
     // Nothing was written into, or done to, tenant 1's room either.
     const after = await api('GET', roomPath(victim, '/messages?limit=100'), victim.agent.token);
-    expect(after.body).toEqual(before.body);
+    expect(after.body.messages).toEqual([said.body.messageData, ...before.body.messages]);
     const room = await api('GET', roomPath(victim), victim.agent.token);
     expect(room.body.roomData).toMatchObject({ status: true, agent_id: victim.agent.id, order_user_id: victim.customer.id });
 
     expect(attempts).toBeGreaterThanOrEqual(MATRIX.length * attackers.length);
     console.log(
-      `cross-tenant matrix: ${attempts} attempts over ${MATRIX.length} routes by ${attackers.length} attackers; ` +
+      `cross-tenant matrix: ${attempts} attempts over ${MATRIX.length} HTTP routes and the WebSocket by ${attackers.length} attackers; ` +
         `0 bytes of tenant 1 data returned; statuses ${JSON.stringify(statuses)}`,
     );
   });
