@@ -36,7 +36,7 @@ const main = async () => {
     const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documentClient } = await import('../lib/store/client');
     const { putTenantRecord } = await import('../lib/store/tenants');
-    const { expiryBucket, messageKey, roomKey } = await import('../lib/store/keys');
+    const { expiryIndexAttributes, messageKey, roomKey } = await import('../lib/store/keys');
     const { roomObjectId } = await import('../lib/rooms/identifiers');
     const { runCleanup } = await import('../lib/cleanup/runCleanup');
 
@@ -58,7 +58,7 @@ const main = async () => {
       const expiresAt = isExpired ? now - 1 - (index % (3 * DAY)) : now + 1 + (index % (30 * DAY));
       const ref = randomBytes(8).toString('hex');
       const _id = roomObjectId(ref, new Date((expiresAt - 30 * DAY) * 1000));
-      items.push({ ...roomKey(tenant, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, expiry_bucket: expiryBucket(tenant, expiresAt) });
+      items.push({ ...roomKey(tenant, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, ...expiryIndexAttributes(tenant, expiresAt) });
       if (isExpired) {
         for (let child = 0; child < children; child++) items.push({ ...messageKey(tenant, ref, `${_id}-${child}`), room: _id, text: 'bench' });
       }

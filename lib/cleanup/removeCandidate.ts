@@ -1,8 +1,8 @@
 import { refOfRoomId } from '../rooms/identifiers';
 import { batchDelete, type BatchDeleteOptions } from '../store/batchDelete';
-import { expiryBucket, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
+import { expiryIndexAttributes, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
 import { releaseRoomNumber } from '../store/roomNumberRelease';
-import { deleteRoomIfExpiresAt } from '../store/roomDeletion';
+import { deleteRoomIfExpiredAt } from '../store/roomDeletion';
 import { queryRoomChildrenPage } from '../store/roomChildren';
 import { deleteTombstone, getTombstone, putTombstone } from '../store/tombstones';
 import type { TimeBudget } from './budget';
@@ -64,21 +64,21 @@ const refOf = (tenant: TenantKeyScope, candidate: Candidate, roomId: string): st
 
 /**
  * Deletion, the second phase of a pass, for one selected candidate. The room item goes first and
- * only if its expiry is still the selected one, so a room touched after selection survives whole
+ * only if it is still expired at selection time, so a room touched after selection survives whole
  * and two passes never both delete it. A tombstone is written at once so that a cascade cut short
  * is finished by a later pass.
  */
 export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candidate, options: RemovalOptions): Promise<RemovalOutcome> => {
   if (candidate.kind === 'room') {
-    const deleted = await deleteRoomIfExpiresAt(tenant, candidate, candidate.expiresAt);
+    const deleted = await deleteRoomIfExpiredAt(tenant, candidate, candidate.selectedAt);
     if (!deleted) return { result: 'skipped', complete: true, children: 0, retries: 0 };
     const room = { ref: refOf(tenant, candidate, deleted._id), ...deleted };
     const tombstone = roomTombstoneKey(tenant, room.ref, room._id);
     await putTombstone(tenant, tombstone, {
       deleted_room: room._id,
       ...(room.room_id && { room_id: room.room_id }),
-      expiry_bucket: expiryBucket(tenant, candidate.expiresAt),
-      expires_at: candidate.expiresAt,
+      // The room's place in byExpiry, and no `expires_at`: TTL must not remove it before the cascade.
+      ...expiryIndexAttributes(tenant, candidate.expiryHour),
     });
     return { result: 'deleted', ...(await cascade(tenant, room, tombstone, options)) };
   }

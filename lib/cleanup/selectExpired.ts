@@ -5,14 +5,17 @@ import type { PageRequest } from '../store/pageRequest';
 
 /**
  * Something in byExpiry that is due: a stale room, or the tombstone of a room deleted by a pass
- * that stopped before everything under it was deleted. `expiresAt` is the expiry it was
- * selected with; a room is deleted only if it still has exactly that expiry.
+ * that stopped before everything under it was deleted. A room is deleted only if it is still
+ * expired at `selectedAt`, the time the pass judges by: a room touched since has a later expiry.
  */
 export interface Candidate {
   kind: 'room' | 'tombstone' | 'other';
   pk: string;
   sk: string;
-  expiresAt: number;
+  /** Its place in byExpiry (the hour at or after its expiry). */
+  expiryHour: number;
+  /** Epoch seconds the pass selected it at. */
+  selectedAt: number;
 }
 
 export interface CandidatePage {
@@ -33,9 +36,10 @@ export const selectExpiredPage = async (
   now: Date,
   options: PageRequest,
 ): Promise<CandidatePage> => {
-  const page = await queryExpiredPage(tenant, day, epochSeconds(now), options);
+  const selectedAt = epochSeconds(now);
+  const page = await queryExpiredPage(tenant, day, selectedAt, options);
   return {
-    candidates: page.entries.map((entry) => ({ kind: kindOf(entry.sk), ...entry })),
+    candidates: page.entries.map((entry) => ({ kind: kindOf(entry.sk), ...entry, selectedAt })),
     ...(page.next && { next: page.next }),
   };
 };

@@ -29,7 +29,10 @@ const scopeOf = (tenant: Tenant, request: ParticipantRoomsRequest): CursorScope 
   query: ['rooms', request.role, request.userId, request.type ?? '', request.status ?? '', request.agentDb ?? ''].join(':'),
 });
 
-/** One page of a participant's rooms, newest activity first (one Query); the caller is already authorized. */
+/**
+ * One page of a participant's rooms, newest activity first; the caller is already authorized. A
+ * filtered page holds up to `limit` matching rooms (see lib/store/participantRooms for its read caps).
+ */
 export const listParticipantRooms = async (tenant: Tenant, request: ParticipantRoomsRequest): Promise<RoomsPage> => {
   const scope = scopeOf(tenant, request);
   const page = await queryParticipantRooms(tenant, {
@@ -59,5 +62,13 @@ export const listRooms = async (tenant: Tenant, actor: Actor, params: ListRoomsP
     ]);
   }
   assertActsAs(actor, userId, role);
-  return listParticipantRooms(tenant, { role, userId, limit: params.limit, cursor: params.cursor, type: params.type, status: params.status });
+  return listParticipantRooms(tenant, {
+    role,
+    userId,
+    limit: params.limit,
+    cursor: params.cursor,
+    type: params.type,
+    status: params.status,
+    agentDb: params.agent_db,
+  });
 };

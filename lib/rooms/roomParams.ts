@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameField } from '../fields';
 import { cursorParam, limitParam } from '../http/paging';
 import { PARTICIPANT_ROLES } from './chatType';
 import { chatTypeFilter } from './chatTypeSchema';
@@ -12,7 +13,7 @@ export const roomPathParams = z.object({ _id: roomIdParam });
 const statusFilter = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
 /**
- * `GET /api/v1/chat/rooms?limit=&cursor=&type=&status=&role=&user_id=`. `role`/`user_id` name whose
+ * `GET /api/v1/chat/rooms?limit=&cursor=&type=&status=&agent_db=&role=&user_id=`. `role`/`user_id` name whose
  * rooms to list: an admin must give both; anyone else lists their own (and may only name themselves).
  */
 export const listRoomsParams = z.object({
@@ -20,6 +21,7 @@ export const listRoomsParams = z.object({
   cursor: cursorParam,
   type: chatTypeFilter.optional(),
   status: statusFilter.optional(),
+  agent_db: nameField(64).optional(),
   role: z.enum(PARTICIPANT_ROLES, { error: `must be one of ${PARTICIPANT_ROLES.join(', ')}` }).optional(),
   user_id: z.string().trim().regex(/^[1-9][0-9]*$/, 'must be a positive integer').optional(),
 });

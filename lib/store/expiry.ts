@@ -1,12 +1,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { EXPIRY_INDEX, expiryBucketOfDay, isTenantKey, type ItemKey, type TenantKeyScope } from './keys';
+import { EXPIRY_HOUR_ATTRIBUTE, EXPIRY_INDEX, expiryBucketOfDay, isTenantKey, type ItemKey, type TenantKeyScope } from './keys';
 import type { PageRequest } from './pageRequest';
 
 /** One entry of the byExpiry index: the keys it projects (KEYS_ONLY). */
 export interface ExpiryEntry extends ItemKey {
-  expiresAt: number;
+  /** The hour at or after the item's expiry: the entry's sort key. */
+  expiryHour: number;
 }
 
 export interface ExpiryPage {
@@ -16,9 +17,10 @@ export interface ExpiryPage {
 }
 
 /**
- * One page of a tenant's index entries of one expiry day that expire at or before
- * `nowSeconds`. The key condition, not a filter, bounds the range, so the store reads only
- * expired entries: what a pass reads grows with what expired, not with the table.
+ * One page of a tenant's index entries of one expiry day that are due at or before `nowSeconds`.
+ * The key condition, not a filter, bounds the range, and an entry is never due before its item's
+ * expiry, so the store reads only expired entries: what a pass reads grows with what expired, not
+ * with the table.
  */
 export const queryExpiredPage = async (
   tenant: TenantKeyScope,
@@ -30,13 +32,14 @@ export const queryExpiredPage = async (
     new QueryCommand({
       TableName: config.chatTable,
       IndexName: EXPIRY_INDEX,
-      KeyConditionExpression: 'expiry_bucket = :bucket AND expires_at <= :now',
+      KeyConditionExpression: 'expiry_bucket = :bucket AND #due <= :now',
+      ExpressionAttributeNames: { '#due': EXPIRY_HOUR_ATTRIBUTE },
       ExpressionAttributeValues: { ':bucket': expiryBucketOfDay(tenant, day), ':now': nowSeconds },
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
     }),
   );
-  const entries = Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk), expiresAt: Number(item.expires_at) }));
+  const entries = Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk), expiryHour: Number(item[EXPIRY_HOUR_ATTRIBUTE]) }));
   // The bucket is tenant-prefixed, so this cannot fail; it keeps a bad key from ever reaching a delete.
   for (const entry of entries) {
     if (!isTenantKey(tenant, entry.pk)) throw new Error('byExpiry returned a key of another tenant');

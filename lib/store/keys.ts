@@ -35,7 +35,10 @@ export const roomNumberKey = (tenant: TenantKeyScope, roomNumber: string): ItemK
   sk: 'ROOMNO',
 });
 
-/** Partition key of the per-role indexes (byAgent, byUser, byVendor): a participant's rooms. */
+/**
+ * Partition key of the per-role indexes (byAgent, byUser, byVendor): a participant's rooms, newest
+ * activity first by `activity_minute`.
+ */
 export const participantIndexKey = (tenant: TenantKeyScope, role: ParticipantRole, userId: string): string =>
   `${tenantPrefix(tenant)}${role.toUpperCase()}#${userId}`;
 
@@ -45,11 +48,39 @@ export const PARTICIPANT_INDEX = {
   vendor: { name: 'byVendor', attribute: 'vendor_key' },
 } as const satisfies Record<ParticipantRole, { name: string; attribute: string }>;
 
-/** Partition key of the byExpiry index: one bucket per tenant and UTC day of expiry. */
+/** Sort key of the per-role indexes. */
+export const ACTIVITY_ATTRIBUTE = 'activity_minute';
+
+/** Partition key of the byExpiry index: one bucket per tenant and UTC day. */
 export const expiryBucket = (tenant: TenantKeyScope, expiresAtSeconds: number): string =>
   `${tenantPrefix(tenant)}EXP#${new Date(expiresAtSeconds * 1000).toISOString().slice(0, 10)}`;
 
 export const EXPIRY_INDEX = 'byExpiry';
+
+/** Sort key of byExpiry. */
+export const EXPIRY_HOUR_ATTRIBUTE = 'expiry_hour';
+
+const MINUTE_SECONDS = 60;
+const HOUR_SECONDS = 3600;
+
+/** Where a room with this expiry sits in byExpiry: the hour at or after it, in that hour's day. */
+export const expiryIndexAttributes = (tenant: TenantKeyScope, expiresAtSeconds: number) => {
+  const expiryHour = Math.ceil(expiresAtSeconds / HOUR_SECONDS) * HOUR_SECONDS;
+  return { expiry_bucket: expiryBucket(tenant, expiryHour), [EXPIRY_HOUR_ATTRIBUTE]: expiryHour };
+};
+
+/**
+ * The index attributes every room write sets from its activity time and expiry. They are coarse
+ * on purpose: a write that gives an index key the value it already has does not touch the index,
+ * so the room's entries in the participants' indexes move at most once a minute (lists are in
+ * activity order to the minute) and its byExpiry entry at most once an hour. The exact
+ * `updated_date` and `expires_at` live only on the room item. Rounding the expiry up means
+ * byExpiry never names a room before it is due; cleanup may find it up to an hour late.
+ */
+export const roomIndexAttributes = (tenant: TenantKeyScope, activity: { now: string; expiresAt: number }) => ({
+  [ACTIVITY_ATTRIBUTE]: Math.floor(Date.parse(activity.now) / 1000 / MINUTE_SECONDS) * MINUTE_SECONDS,
+  ...expiryIndexAttributes(tenant, activity.expiresAt),
+});
 
 /**
  * A message of a room: in the room's partition, sorted by its ULID, so a Query on the partition

@@ -1,9 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { ChatType, ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import { documentClient } from './client';
-import { participantIndexKey, PARTICIPANT_INDEX, type TenantKeyScope } from './keys';
+import { ACTIVITY_ATTRIBUTE, isTenantKey, participantIndexKey, PARTICIPANT_INDEX, type ItemKey, type TenantKeyScope } from './keys';
 import type { PageRequest } from './pageRequest';
 import { toRoom } from './rooms';
 
@@ -22,25 +22,33 @@ export interface RoomsPage {
 }
 
 /**
- * One page of a participant's rooms, newest activity first: a single Query on the role's index.
- * Filters apply within the page, so a filtered page may hold fewer than `limit` rooms.
+ * How far one filtered page may read before it answers with what it found and a cursor: index
+ * entries examined (about 110 bytes each, so 1,000 cost about 14 read units) and rooms read
+ * (half a unit each) for a status filter, which the index cannot apply.
  */
-export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
+export const MAX_ENTRIES_EXAMINED = 1000;
+export const MAX_ROOMS_READ = 300;
+/** Index entries per Query while a filter is on: most may not match. */
+const FILTERED_QUERY_LIMIT = 200;
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
+
+type IndexEntry = Record<string, string | number>;
+
+const queryIndex = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery, limit: number, startKey: PageRequest['startKey']) => {
   const index = PARTICIPANT_INDEX[query.role];
   const filters: string[] = [];
   const names: Record<string, string> = { '#key': index.attribute };
   const values: Record<string, unknown> = { ':key': participantIndexKey(tenant, query.role, query.userId) };
   const filter = (attribute: string, value: unknown) => {
-    const n = `#f${filters.length}`;
-    const v = `:f${filters.length}`;
-    names[n] = attribute;
-    values[v] = value;
-    filters.push(`${n} = ${v}`);
+    names[`#f${filters.length}`] = attribute;
+    values[`:f${filters.length}`] = value;
+    filters.push(`#f${filters.length} = :f${filters.length}`);
   };
+  // Both are projected into the index (they never change), so non-matching rooms are never read.
   if (query.type !== undefined) filter('type', query.type);
-  if (query.status !== undefined) filter('status', query.status);
   if (query.agentDb !== undefined) filter('agent_db', query.agentDb);
-  const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
+  const { Items = [], LastEvaluatedKey, ScannedCount = 0 } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
       IndexName: index.name,
@@ -49,9 +57,80 @@ export const queryParticipantRooms = async (tenant: TenantKeyScope, query: Parti
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: query.startKey,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
     }),
   );
-  return { rooms: Items.map(toRoom), lastKey: LastEvaluatedKey as RoomsPage['lastKey'] };
+  return { entries: Items as IndexEntry[], next: LastEvaluatedKey as IndexEntry | undefined, examined: ScannedCount };
+};
+
+/** The rooms of `keys` by partition (eventually consistent: a listing may be a moment behind). */
+const getRooms = async (tenant: TenantKeyScope, keys: ItemKey[]): Promise<Map<string, Room>> => {
+  const rooms = new Map<string, Room>();
+  for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+    let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_KEYS).map((key) => ({ ...key }));
+    while (pending.length > 0) {
+      const { Responses, UnprocessedKeys } = await documentClient(tenant).send(
+        new BatchGetCommand({ RequestItems: { [config.chatTable]: { Keys: pending } } }),
+      );
+      for (const item of Responses?.[config.chatTable] ?? []) rooms.set(String(item.pk), toRoom(item));
+      pending = UnprocessedKeys?.[config.chatTable]?.Keys ?? [];
+    }
+  }
+  return rooms;
+};
+
+/** The index key of an entry: what the next page's Query starts after. */
+const keyOf = (entry: IndexEntry, role: ParticipantRole): IndexEntry => {
+  const attribute = PARTICIPANT_INDEX[role].attribute;
+  return { pk: entry.pk!, sk: entry.sk!, [attribute]: entry[attribute]!, [ACTIVITY_ATTRIBUTE]: entry[ACTIVITY_ATTRIBUTE]! };
+};
+
+/**
+ * One page of a participant's rooms, newest activity first (to the minute; within a minute by
+ * `updated_date`). The role's index gives the order and applies the `type` and `agent_db`
+ * filters; the rooms themselves come from one BatchGetItem per page, which is also where a
+ * `status` filter applies. Unfiltered, a page is one Query of `limit` entries. Filtered, the
+ * Query continues until `limit` rooms match, the index ends, or the read caps are reached; the
+ * page then ends at the last entry it used, so the cursor resumes exactly there.
+ */
+export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
+  const filtered = query.type !== undefined || query.agentDb !== undefined || query.status !== undefined;
+  const found: { room: Room; minute: number }[] = [];
+  let startKey = query.startKey;
+  let examined = 0;
+  let read = 0;
+  for (;;) {
+    const wanted = query.limit - found.length;
+    const page = await queryIndex(tenant, query, filtered ? Math.max(wanted, FILTERED_QUERY_LIMIT) : wanted, startKey);
+    examined += page.examined;
+    let used = 0;
+    // Rooms are read a page's remaining need at a time, so a status filter reads few extra.
+    while (used < page.entries.length && found.length < query.limit) {
+      const batch = page.entries.slice(used, used + (query.limit - found.length));
+      for (const entry of batch) {
+        if (!isTenantKey(tenant, String(entry.pk))) throw new Error('A participant index returned a key of another tenant');
+      }
+      const rooms = await getRooms(tenant, batch.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })));
+      read += batch.length;
+      for (const entry of batch) {
+        used++;
+        // A room deleted since the index was read is skipped.
+        const room = rooms.get(String(entry.pk));
+        if (room && (query.status === undefined || room.status === query.status)) found.push({ room, minute: Number(entry[ACTIVITY_ATTRIBUTE]) });
+        if (found.length === query.limit) break;
+      }
+    }
+    const lastUsed = used > 0 ? keyOf(page.entries[used - 1]!, query.role) : undefined;
+    const exhausted = used === page.entries.length && !page.next;
+    const full = found.length === query.limit;
+    const capped = examined >= MAX_ENTRIES_EXAMINED || read >= MAX_ROOMS_READ;
+    if (exhausted || full || capped) {
+      const rooms = found
+        .sort((a, b) => b.minute - a.minute || (a.room.updated_date < b.room.updated_date ? 1 : a.room.updated_date > b.room.updated_date ? -1 : 0))
+        .map(({ room }) => room);
+      return { rooms, lastKey: exhausted ? undefined : used === page.entries.length ? (page.next ?? lastUsed) : lastUsed };
+    }
+    startKey = page.next;
+  }
 };

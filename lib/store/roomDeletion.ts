@@ -11,18 +11,19 @@ export interface DeletedRoom {
 }
 
 /**
- * Delete a room item only if its expiry is still the one it was selected with: a room touched
- * since (startChat, a message) has a later expiry and survives, and of two passes deleting the
- * same room exactly one succeeds. Undefined when the condition failed.
+ * Delete a room item only if it is still expired at `selectedAt` (epoch seconds), the time it was
+ * selected at: a room touched since (startChat, a message, a close) expires after that and
+ * survives, and of two passes deleting the same room exactly one succeeds. Undefined when the
+ * condition failed.
  */
-export const deleteRoomIfExpiresAt = async (tenant: TenantKeyScope, key: ItemKey, expiresAt: number): Promise<DeletedRoom | undefined> => {
+export const deleteRoomIfExpiredAt = async (tenant: TenantKeyScope, key: ItemKey, selectedAt: number): Promise<DeletedRoom | undefined> => {
   try {
     const { Attributes } = await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
         Key: { pk: key.pk, sk: key.sk },
-        ConditionExpression: 'expires_at = :selected',
-        ExpressionAttributeValues: { ':selected': expiresAt },
+        ConditionExpression: 'expires_at <= :selected',
+        ExpressionAttributeValues: { ':selected': selectedAt },
         // The old item names the room (`_id`, `room_id`) without a read of its own.
         ReturnValues: 'ALL_OLD',
       }),

@@ -7,29 +7,62 @@ import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
 import {
-  expiryBucket,
   participantIndexKey,
   PARTICIPANT_INDEX,
+  roomIndexAttributes,
   roomKey,
   roomNumberKey,
   type TenantKeyScope,
 } from './keys';
 import { UpdateExpression } from './updateExpression';
 
-/** Stored room item: the room plus its keys, index keys and one attribute per participant. */
+/**
+ * A participant as the room item stores it: only what no other attribute holds. Their role is the
+ * attribute's name, their user id the slot (`agent_id`, …), their profile `profile_<role>`, and
+ * `updated_date` is `created_date` (the seat itself never changes). Every touch and message
+ * rewrites the whole room item, so each byte here is paid for on every write.
+ */
+interface StoredParticipant {
+  _id: string;
+  created_date: string;
+}
+
+/** Stored room item: the room plus its keys, index keys and its participants' seats and profiles. */
 export type RoomItem = Omit<Room, 'participants'> & {
   pk: string;
   sk: string;
   conversation: string;
   expires_at: number;
-  expiry_bucket: string;
-} & Partial<Record<`p_${ParticipantRole}`, Participant>> &
+} & ReturnType<typeof roomIndexAttributes> &
+  Partial<Record<`p_${ParticipantRole}`, StoredParticipant>> &
   Partial<Record<`profile_${ParticipantRole}`, ParticipantProfile>>;
 
 const participantAttribute = (role: ParticipantRole) => `p_${role}` as const;
 
 /** A participant's own latest profile, kept beside the slot so that whoever named them first does not fix it. */
 const profileAttribute = (role: ParticipantRole) => `profile_${role}` as const;
+
+const PROFILE_FIELDS = ['username', 'email', 'phone_num', 'display_image'] as const;
+
+/** Split a participant into the seat stored under `p_<role>` and the profile stored beside it. */
+const storedParts = (participant: Participant): { seat: StoredParticipant; profile?: ParticipantProfile } => {
+  const profile: ParticipantProfile = {};
+  for (const field of PROFILE_FIELDS) if (participant[field] !== undefined) profile[field] = participant[field];
+  return { seat: { _id: participant._id, created_date: participant.created_date }, ...(Object.keys(profile).length > 0 && { profile }) };
+};
+
+const participantOf = (item: Record<string, unknown>, role: ParticipantRole): Participant | undefined => {
+  const seat = item[participantAttribute(role)] as (StoredParticipant & Partial<Participant>) | undefined;
+  if (!seat) return undefined;
+  const profile = item[profileAttribute(role)] as ParticipantProfile | undefined;
+  return {
+    user_type: role,
+    user_id: String(item[SLOT_OF_ROLE[role]]),
+    ...seat,
+    ...profile,
+    updated_date: seat.updated_date ?? seat.created_date,
+  };
+};
 
 export const toRoom = (item: Record<string, unknown>): Room => {
   const {
@@ -38,21 +71,24 @@ export const toRoom = (item: Record<string, unknown>): Room => {
     conversation: _conversation,
     expires_at: _expiresAt,
     expiry_bucket: _expiryBucket,
+    expiry_hour: _expiryHour,
+    activity_minute: _activityMinute,
     agent_key: _agentKey,
     user_key: _userKey,
     vendor_key: _vendorKey,
-    p_agent,
-    p_user,
-    p_vendor,
-    profile_agent,
-    profile_user,
-    profile_vendor,
+    p_agent: _pAgent,
+    p_user: _pUser,
+    p_vendor: _pVendor,
+    profile_agent: _profileAgent,
+    profile_user: _profileUser,
+    profile_vendor: _profileVendor,
     ...room
   } = item as RoomItem & Record<string, unknown>;
   const participants: Room['participants'] = {};
-  if (p_agent) participants.agent = { ...p_agent, ...profile_agent };
-  if (p_user) participants.user = { ...p_user, ...profile_user };
-  if (p_vendor) participants.vendor = { ...p_vendor, ...profile_vendor };
+  for (const role of PARTICIPANT_ROLES) {
+    const participant = participantOf(item, role);
+    if (participant) participants[role] = participant;
+  }
   return { ...(room as Omit<Room, 'participants'>), participants };
 };
 
@@ -82,17 +118,20 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
   const update = new UpdateExpression()
     .set('updated_date', input.now)
     .set('status', true)
-    .set('expires_at', input.expiresAt)
-    .set('expiry_bucket', expiryBucket(tenant, input.expiresAt));
+    .set('expires_at', input.expiresAt);
+  for (const [attribute, value] of Object.entries(roomIndexAttributes(tenant, input))) update.set(attribute, value);
+  const ownProfile = seat && input.ownProfile && Object.keys(input.ownProfile).length > 0 ? input.ownProfile : undefined;
   for (const role of PARTICIPANT_ROLES) {
     const participant = input.participants[role];
     if (!participant) continue;
+    const parts = storedParts(participant);
     update
       .setIfAbsent(SLOT_OF_ROLE[role], participant.user_id)
       .setIfAbsent(PARTICIPANT_INDEX[role].attribute, participantIndexKey(tenant, role, participant.user_id))
-      .setIfAbsent(participantAttribute(role), participant);
+      .setIfAbsent(participantAttribute(role), parts.seat);
+    if (parts.profile && !(ownProfile && seat?.role === role)) update.setIfAbsent(profileAttribute(role), parts.profile);
   }
-  if (seat && input.ownProfile && Object.keys(input.ownProfile).length > 0) update.set(profileAttribute(seat.role), input.ownProfile);
+  if (seat && ownProfile) update.set(profileAttribute(seat.role), ownProfile);
   const conditions = [`attribute_exists(pk)`, `${update.name('conversation')} = ${update.value(input.conversation)}`];
   if (seat) {
     const slot = update.name(SLOT_OF_ROLE[seat.role]);
@@ -135,14 +174,16 @@ export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _
     updated_date: input.now,
     __v: 0,
     expires_at: input.expiresAt,
-    expiry_bucket: expiryBucket(tenant, input.expiresAt),
+    ...roomIndexAttributes(tenant, input),
   };
   for (const role of PARTICIPANT_ROLES) {
     const participant = input.participants[role];
     if (!participant) continue;
+    const parts = storedParts(participant);
     item[SLOT_OF_ROLE[role]] = participant.user_id;
     item[PARTICIPANT_INDEX[role].attribute] = participantIndexKey(tenant, role, participant.user_id);
-    item[participantAttribute(role)] = participant;
+    item[participantAttribute(role)] = parts.seat;
+    if (parts.profile) item[profileAttribute(role)] = parts.profile;
   }
   try {
     await documentClient(tenant).send(
@@ -195,6 +236,21 @@ export interface RoomTouch {
   expiresAt: number;
 }
 
+/** The `SET` clauses (and their values) of a touch: exact times on the item, coarse index keys. */
+const touchClauses = (tenant: TenantKeyScope, touch: RoomTouch) => {
+  const index = roomIndexAttributes(tenant, touch);
+  return {
+    clauses: 'updated_date = :now, expires_at = :expiresAt, activity_minute = :activity, expiry_hour = :expiryHour, expiry_bucket = :bucket',
+    values: {
+      ':now': touch.now,
+      ':expiresAt': touch.expiresAt,
+      ':activity': index.activity_minute,
+      ':expiryHour': index.expiry_hour,
+      ':bucket': index.expiry_bucket,
+    },
+  };
+};
+
 /**
  * Record a new message on its room: last-message preview, activity time and expiry. Conditional
  * on the room still being this incarnation (`_id`) and open, so a message is never attached to a
@@ -209,19 +265,18 @@ export const touchRoomWithMessage = async (
   message: LastMessage,
   touch: RoomTouch,
 ): Promise<boolean> => {
+  const touched = touchClauses(tenant, touch);
   try {
     await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression: 'SET last_message = :message, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket',
+        UpdateExpression: `SET last_message = :message, ${touched.clauses}`,
         ConditionExpression: '#id = :roomId AND #status = :open AND (attribute_not_exists(last_message) OR last_message.#id < :messageId)',
         ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
         ExpressionAttributeValues: {
           ':message': message,
-          ':now': touch.now,
-          ':expiresAt': touch.expiresAt,
-          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ...touched.values,
           ':roomId': roomId,
           ':open': true,
           ':messageId': message._id,
@@ -237,19 +292,18 @@ export const touchRoomWithMessage = async (
 
 /** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
 export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> => {
+  const touched = touchClauses(tenant, touch);
   try {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression: 'SET #status = :closed, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket',
+        UpdateExpression: `SET #status = :closed, ${touched.clauses}`,
         ConditionExpression: '#id = :roomId',
         ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
         ExpressionAttributeValues: {
           ':closed': false,
-          ':now': touch.now,
-          ':expiresAt': touch.expiresAt,
-          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ...touched.values,
           ':roomId': roomId,
         },
         ReturnValues: 'ALL_NEW',

@@ -14,7 +14,7 @@ export interface RoomTombstone {
 export const putTombstone = async (
   tenant: TenantKeyScope,
   key: ItemKey,
-  tombstone: RoomTombstone & { expiry_bucket: string; expires_at: number },
+  tombstone: RoomTombstone & { expiry_bucket: string; expiry_hour: number },
 ): Promise<void> => {
   await documentClient(tenant).send(new PutCommand({ TableName: config.chatTable, Item: { ...key, ...tombstone } }));
 };

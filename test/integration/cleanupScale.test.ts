@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../../lib/config';
 import { roomObjectId } from '../../lib/rooms/identifiers';
-import { EXPIRY_INDEX, expiryBucket, roomKey } from '../../lib/store/keys';
+import { EXPIRY_INDEX, expiryIndexAttributes, roomKey } from '../../lib/store/keys';
 import { at, batchPut, cleanup, newTenant, T0, withMiddleware, type Middleware } from './cleanupFixtures';
 
 const ROOMS = 20_000;
@@ -32,7 +32,7 @@ describe('cleanup: cost grows with what expired, not with the table', () => {
         status: true,
         updated_date: updated.toISOString(),
         expires_at: expiresAt,
-        expiry_bucket: expiryBucket(tenant, expiresAt),
+        ...expiryIndexAttributes(tenant, expiresAt),
       };
     });
     const writeStarted = performance.now();

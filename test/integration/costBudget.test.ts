@@ -1,0 +1,25 @@
+import { measureOperationUnits, UNIT_BUDGETS, type OperationUnits } from '../../bench/operationUnits';
+import { tenant1 } from './chatFixtures';
+
+/**
+ * Every chat operation within its DynamoDB unit budget, counted by DynamoDB's billing rules from
+ * the store's items before and after it and the indexes serverless.yml defines.
+ * `COST_REPORT=1` prints the measured figures.
+ */
+describe('cost budget', () => {
+  let figures: OperationUnits[];
+  let roomItemBytes: number;
+  let roomItem: unknown;
+  beforeAll(async () => {
+    ({ figures, roomItemBytes, roomItem } = await measureOperationUnits({ tenant: tenant1 }));
+    if (process.env.COST_REPORT === '1') console.log(`room item: ${roomItemBytes} bytes`, JSON.stringify(roomItem, null, 1));
+    if (process.env.COST_REPORT === '1') console.table(figures.map(({ indexes, detail, ...figure }) => ({ ...figure, indexes: JSON.stringify(indexes), detail: detail?.join(', ') })));
+  }, 120_000);
+
+  it.each(Object.entries(UNIT_BUDGETS))('%s stays within its budget', (operation, budget) => {
+    const measured = figures.find((figure) => figure.operation === operation);
+    expect(measured).toBeDefined();
+    expect(measured!.writeUnits).toBeLessThanOrEqual(budget.writeUnits);
+    expect(measured!.readUnits).toBeLessThanOrEqual(budget.readUnits);
+  });
+});
