@@ -36,8 +36,12 @@ export type DedupeClaim = { claimed: true } | { claimed: false; original: Messag
 
 /**
  * Claim a sender's `client_message_id` in a room for `message`, with one conditional put. If it
- * was claimed before (in this room incarnation), the first claim's message comes back instead.
- * A marker left by an earlier incarnation of the room (same partition, other `_id`) is replaced.
+ * was claimed before (in this room incarnation), the first claim's message comes back instead:
+ * its `_id` and time from the marker, the rest from this attempt (a retry sends the same text;
+ * the stored message, if the first attempt got that far, is what the caller returns). The marker
+ * holds only the message's `_id` and time, never its text, so a claim costs one write unit
+ * whatever the message's length. A marker left by an earlier incarnation of the room (same
+ * partition, other `_id`) is replaced.
  */
 export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<DedupeClaim> => {
   const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
@@ -45,7 +49,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...key, room: message.room_id, message },
+        Item: { ...key, room: message.room_id, message_id: message._id, created_date: message.created_date },
         ConditionExpression: 'attribute_not_exists(pk) OR room <> :room',
         ExpressionAttributeValues: { ':room': message.room_id },
       }),
@@ -56,7 +60,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
   }
   const { Item } = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
   if (!Item) throw new Error('Dedupe marker vanished between its claim and its read');
-  return { claimed: false, original: Item.message as Message };
+  return { claimed: false, original: { ...message, _id: String(Item.message_id), created_date: String(Item.created_date) } };
 };
 
 /**
@@ -71,8 +75,7 @@ export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string
       new DeleteCommand({
         TableName: config.chatTable,
         Key: key,
-        ConditionExpression: 'room = :room AND message.#id = :id',
-        ExpressionAttributeNames: { '#id': '_id' },
+        ConditionExpression: 'room = :room AND message_id = :id',
         ExpressionAttributeValues: { ':room': message.room_id, ':id': message._id },
       }),
     );
