@@ -1,5 +1,5 @@
 import { conversationRef, refOfRoomId, roomObjectId } from '../../lib/rooms/identifiers';
-import { expiryBucket, participantIndexKey, roomKey, roomNumberKey, tenantPrefix } from '../../lib/store/keys';
+import { expiryBucket, participantIndexKey, roomIndexAttributes, roomKey, roomNumberKey, tenantPrefix } from '../../lib/store/keys';
 
 const tenant = { clientId: '7' };
 
@@ -41,5 +41,30 @@ describe('room identifiers', () => {
 
   it.each(['', 'xyz', '641d731dee3408c461095a2', '641D731DEE3408C461095A2B'])('%j is not a room id', (id) => {
     expect(refOfRoomId(id)).toBeUndefined();
+  });
+
+  describe('room index attributes', () => {
+    const seconds = (iso: string) => Date.parse(iso) / 1000;
+    const attributes = (now: string, expires: string) => roomIndexAttributes(tenant, { now, expiresAt: seconds(expires) });
+
+    it('keep the same values for every touch within one minute, so those touches write no index', () => {
+      const first = attributes('2026-11-25T10:00:00.000Z', '2026-12-25T10:00:00Z');
+      const later = attributes('2026-11-25T10:00:59.999Z', '2026-12-25T10:00:59Z');
+      expect(later.activity_minute).toBe(first.activity_minute);
+      expect(first.activity_minute).toBe(seconds('2026-11-25T10:00:00Z'));
+      expect(attributes('2026-11-25T10:01:00.000Z', '2026-12-25T10:01:00Z').activity_minute).toBe(first.activity_minute + 60);
+    });
+
+    it('place the expiry at the hour at or after it, never before it, in that hour\'s day', () => {
+      expect(attributes('2026-11-25T10:00:00Z', '2026-12-25T10:00:00Z')).toMatchObject({
+        expiry_hour: seconds('2026-12-25T10:00:00Z'),
+        expiry_bucket: 'T#7#EXP#2026-12-25',
+      });
+      expect(attributes('2026-11-25T10:00:01Z', '2026-12-25T10:00:01Z').expiry_hour).toBe(seconds('2026-12-25T11:00:00Z'));
+      expect(attributes('2026-11-25T23:30:00Z', '2026-12-25T23:30:00Z')).toMatchObject({
+        expiry_hour: seconds('2026-12-26T00:00:00Z'),
+        expiry_bucket: 'T#7#EXP#2026-12-26',
+      });
+    });
   });
 });
