@@ -328,13 +328,13 @@ export const reassignRoomSlot = async (
   touch: RoomTouch,
 ): Promise<Room | undefined> => {
   const role = participant.user_type;
+  const touched = touchClauses(tenant, touch);
   try {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression:
-          'SET #slot = :userId, #indexKey = :indexKey, #participant = :participant, updated_date = :now, expires_at = :expiresAt, expiry_bucket = :bucket REMOVE #profile',
+        UpdateExpression: `SET #slot = :userId, #indexKey = :indexKey, #participant = :participant, ${touched.clauses} REMOVE #profile`,
         ConditionExpression: '#id = :roomId',
         ExpressionAttributeNames: {
           '#id': '_id',
@@ -346,10 +346,8 @@ export const reassignRoomSlot = async (
         ExpressionAttributeValues: {
           ':userId': participant.user_id,
           ':indexKey': participantIndexKey(tenant, role, participant.user_id),
-          ':participant': participant,
-          ':now': touch.now,
-          ':expiresAt': touch.expiresAt,
-          ':bucket': expiryBucket(tenant, touch.expiresAt),
+          ':participant': storedParts(participant).seat,
+          ...touched.values,
           ':roomId': roomId,
         },
         ReturnValues: 'ALL_NEW',
