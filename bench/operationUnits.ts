@@ -30,7 +30,7 @@ export type Operation =
   | 'send'
   | 'close'
   | 'messages page of 50'
-  | 'room list of 20'
+  | 'room list of 50'
   | 'cleanup per expired room';
 
 export interface OperationUnits {
@@ -55,13 +55,15 @@ export const UNIT_BUDGETS: Record<Operation, { writeUnits: number; readUnits: nu
   send: { writeUnits: 4, readUnits: 1 },
   close: { writeUnits: 2, readUnits: 1 },
   'messages page of 50': { writeUnits: 0, readUnits: 4 },
-  'room list of 20': { writeUnits: 0, readUnits: 0.5 * 20 + 1 },
+  'room list of 50': { writeUnits: 0, readUnits: 0.5 * 50 + 1 },
   // The room and its index entries (4), a tombstone put and deleted with its byExpiry entry (4),
   // its number reservation (1) and its children: here two messages and a retry marker (3).
   'cleanup per expired room': { writeUnits: 12, readUnits: 2 },
 };
 
 const SECOND = 1000;
+/** The default page of a room list. */
+const ROOMS_LISTED = 50;
 /** A whole minute in the future of the real clock, so no scheduled cleanup ever judges these rooms. */
 const T0 = new Date('2032-06-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * SECOND);
@@ -137,7 +139,9 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
     const everyone = { agent_id: agent.userId, order_user_id: customer.userId, vendor_user_id: vendor.userId };
 
     // The agent's other rooms, older than the measured one, for the room list.
-    for (let index = 0; index < 19; index++) await open(newId(), agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(-3600 + index * 60));
+    for (let index = 0; index < ROOMS_LISTED - 1; index++) {
+      await open(newId(), agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(-3600 + index * 60));
+    }
 
     const orderId = newId();
     const room: Room = await measure('create', () =>
@@ -157,8 +161,8 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
       await sendMessage(tenant, index % 2 ? agent : customer, room._id, { text: TEXT, client_message_id: `c-${index}` }, at(91 + index));
     }
     await measure('messages page of 50', () => listMessages(tenant, customer, { _id: room._id, limit: 50 }));
-    const list = await measure('room list of 20', () => listRooms(tenant, agent, { limit: 20 }));
-    if (list.rooms.length !== 20) throw new Error(`Expected a room list of 20, got ${list.rooms.length}`);
+    const list = await measure('room list of 50', () => listRooms(tenant, agent, { limit: ROOMS_LISTED }));
+    if (list.rooms.length !== ROOMS_LISTED) throw new Error(`Expected a room list of ${ROOMS_LISTED}, got ${list.rooms.length}`);
 
     const { Item } = await documentClient(tenant).send(
       new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant, refOfRoomId(room._id)!), ConsistentRead: true }),
