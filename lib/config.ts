@@ -60,8 +60,26 @@ export const config = {
   get isLocal() {
     return Boolean(env.IS_OFFLINE || env.DYNAMODB_ENDPOINT);
   },
-  /** Encrypts paging cursors; the public development default only against a local store. */
+  /**
+   * Encrypts paging cursors. On a deployed stage it comes from SSM Parameter Store (the function's
+   * environment names only the parameter, CURSOR_SECRET_PARAMETER); locally CURSOR_SECRET or the
+   * public development default, and that only against a local store.
+   */
   get cursorSecret() {
-    return env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined);
+    return (
+      loadedSecrets.cursor ??
+      (env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined))
+    );
   },
+  /** The SSM parameter (SecureString) holding the cursor secret on deployed stages. */
+  get cursorSecretParameter() {
+    return env.CURSOR_SECRET_PARAMETER || undefined;
+  },
+};
+
+/** Secrets fetched at cold start (never from the environment), kept for the container's life. */
+const loadedSecrets: { cursor?: string } = {};
+
+export const provideCursorSecret = (value: string): void => {
+  loadedSecrets.cursor = value;
 };

@@ -8,4 +8,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const metrics = new Metrics({
   namespace: 'ChatRooms',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'chat-rooms',
+  // Per function, so each function's 5xx has its own alarm (scripts/deploy/alarms.cjs).
+  ...(process.env.AWS_LAMBDA_FUNCTION_NAME && { defaultDimensions: { function_name: process.env.AWS_LAMBDA_FUNCTION_NAME } }),
 });

@@ -11,6 +11,7 @@ import { metrics } from '../metrics';
 import { authenticate, tenantResolver, type TenantMiddlewareOptions } from '../tenancy/middleware';
 import type { ApiEvent } from './apiEvent';
 import { bodyLimit } from './bodyLimit';
+import { cursorSecretFromSsm } from './cursorSecret';
 import { httpErrors } from './httpErrors';
 import { responseMetrics } from './responseMetrics';
 import type { JsonResponse } from './responses';
@@ -30,7 +31,7 @@ export interface HttpApiOptions {
 
 /**
  * The middleware stack every HTTP function shares, in the order a request meets it:
- * headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
+ * (secrets of paging functions, once per container) → headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
  * errors become JSON first, then the security headers go on every response, then the
  * response is counted and the metrics (with a cold-start metric) are published.
  */
@@ -41,6 +42,7 @@ export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
     .use(responseMetrics({ metrics }))
     .use(securityHeaders())
     .use(httpErrors({ logger }))
+    .use(cursorSecretFromSsm())
     .use(httpHeaderNormalizer())
     .use(body ? [bodyLimit({ maxBytes: config.maxBodyBytes }), httpJsonBodyParser(), validateBody(body)] : [])
     .use(tenantResolver({ from: tenantFrom }))

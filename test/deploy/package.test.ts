@@ -8,14 +8,16 @@ import {
   resourceStrings,
   roleOf,
   statementsOf,
+  type Resource,
   type Template,
   wildcardsIn,
 } from './template';
 
 let template: Template;
+const ALARM_TOPIC = 'arn:aws:sns:us-east-1:123456789012:chat-rooms-prod-alarms';
 
 beforeAll(async () => {
-  template = await packageTemplate('prod');
+  template = await packageTemplate('prod', { ALARM_TOPIC_ARN: ALARM_TOPIC });
 }, 150_000);
 
 const resource = (id: string) => {
@@ -181,5 +183,122 @@ describe('IAM in the prod template', () => {
       const manage = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('execute-api:ManageConnections'))!;
       expect(resourceStrings(manage.Resource)).toEqual(['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebsocketsApi}/prod/POST/@connections/*']);
     }
+  });
+});
+
+describe('secrets and environment in the prod template', () => {
+  const functions = () => ofType(template, 'AWS::Lambda::Function');
+  const variablesOf = (fn: { Properties: any }): Record<string, unknown> => fn.Properties.Environment?.Variables ?? {};
+  const grants = (fn: Resource, action: string) =>
+    statementsOf(resource(roleOf(fn))).filter((statement) => actionsOf(statement).includes(action));
+
+  it('holds no secret value in any function environment: only the cursor key parameter name', () => {
+    for (const [id, fn] of functions()) {
+      const variables = variablesOf(fn);
+      expect(`${id}: ${Object.keys(variables).filter((name) => /SECRET|KEY|PASSWORD|TOKEN/.test(name) && name !== 'CURSOR_SECRET_PARAMETER')}`).toBe(`${id}: `);
+      for (const value of Object.values(variables)) expect(JSON.stringify(value)).not.toMatch(/local-dev|secret-never|[A-Za-z0-9+/_-]{40,}/);
+      if ('CURSOR_SECRET_PARAMETER' in variables) expect(variables.CURSOR_SECRET_PARAMETER).toBe('/chat-rooms/prod/cursor-secret');
+    }
+  });
+
+  it('lets only the paging functions read that one parameter and decrypt only its value', () => {
+    const parameterArn = 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/chat-rooms/prod/cursor-secret';
+    const paging = functions().filter(([, fn]) => 'CURSOR_SECRET_PARAMETER' in variablesOf(fn)).map(([id]) => id).sort();
+    expect(paging).toEqual(expect.arrayContaining(['FetchRoomByUserAgentLambdaFunction', 'ListMessagesLambdaFunction', 'ListRoomsLambdaFunction']));
+    for (const [id, fn] of functions()) {
+      const reads = grants(fn, 'ssm:GetParameters');
+      const decrypts = grants(fn, 'kms:Decrypt');
+      const ssmActions = statementsOf(resource(roleOf(fn))).flatMap(actionsOf).filter((action) => /^(ssm|kms|secretsmanager):/.test(action));
+      if (!paging.includes(id)) {
+        expect(`${id}: ${ssmActions}`).toBe(`${id}: `);
+        continue;
+      }
+      expect(ssmActions.sort()).toEqual(['kms:Decrypt', 'ssm:GetParameters']);
+      expect(reads.flatMap((statement) => resourceStrings(statement.Resource))).toEqual([parameterArn]);
+      expect(decrypts).toHaveLength(1);
+      expect(decrypts[0]!.Condition).toEqual({
+        StringEquals: {
+          'kms:EncryptionContext:PARAMETER_ARN': { 'Fn::Sub': parameterArn },
+          'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+        },
+      });
+    }
+  });
+
+  it('gives each function only the variables it uses', () => {
+    for (const [id, fn] of functions()) {
+      const names = Object.keys(variablesOf(fn));
+      const request = requestFunctions(template).some(([requestId]) => requestId === id);
+      expect(names).toEqual(expect.arrayContaining(['CHAT_TABLE', 'TENANTS_TABLE', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']));
+      if (!request) {
+        expect(`${id}: ${names.filter((name) => /^TENANT_|^CURSOR_/.test(name))}`).toBe(`${id}: `);
+      }
+    }
+    expect(Object.keys(variablesOf(resource('StartChatLambdaFunction')))).not.toContain('CURSOR_SECRET_PARAMETER');
+  });
+});
+
+describe('deploy hygiene in the prod template', () => {
+  const alarms = () => Object.fromEntries(ofType(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, alarm.Properties]));
+  const notifiesTopic = { 'Fn::If': ['AlarmTopicConfigured', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] };
+
+  it('alarms on 5xx per HTTP function and on throttles per function, to the stage topic', () => {
+    const all = alarms();
+    const http = requestFunctions(template);
+    expect(http.length).toBeGreaterThanOrEqual(7);
+    for (const [id, fn] of http) {
+      const fiveXx = all[id.replace(/LambdaFunction$/, 'Http5xxAlarm')];
+      expect(fiveXx).toEqual(
+        expect.objectContaining({
+          Namespace: 'ChatRooms',
+          MetricName: 'Http5xx',
+          Dimensions: [
+            { Name: 'service', Value: 'chat-rooms' },
+            { Name: 'function_name', Value: fn.Properties.FunctionName },
+          ],
+          AlarmActions: notifiesTopic,
+        }),
+      );
+    }
+    for (const [id] of ofType(template, 'AWS::Lambda::Function')) {
+      expect(all[id.replace(/LambdaFunction$/, 'ThrottlesAlarm')]).toEqual(
+        expect.objectContaining({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }] }),
+      );
+    }
+    expect(template.Conditions?.AlarmTopicConfigured).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
+  });
+
+  it("alarms on the cleanup pass's failed tenants, repeated incomplete passes and failed invocations", () => {
+    const all = alarms();
+    const cleanupName = resource('CleanupRoomsLambdaFunction').Properties.FunctionName;
+    const dimensions = [
+      { Name: 'service', Value: 'chat-rooms' },
+      { Name: 'function_name', Value: cleanupName },
+    ];
+    expect(all.CleanupFailedTenantsAlarm).toEqual(expect.objectContaining({ MetricName: 'FailedTenants', Dimensions: dimensions, Threshold: 1 }));
+    expect(all.CleanupPassIncompleteAlarm).toEqual(expect.objectContaining({ MetricName: 'PassIncomplete', Dimensions: dimensions, EvaluationPeriods: 3 }));
+    expect(all.CleanupFailuresAlarm).toEqual(
+      expect.objectContaining({ Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['CleanupFailureQueue', 'QueueName'] } }] }),
+    );
+    for (const alarm of Object.values(all)) expect(alarm.AlarmActions).toEqual(notifiesTopic);
+  });
+
+  it("sends the scheduled cleanup's failed invocations to an SQS queue it may write to", () => {
+    const [, config] = ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === 'CleanupRoomsLambdaFunction')!;
+    expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['CleanupFailureQueue', 'Arn'] } } });
+    expect(resource('CleanupFailureQueue').Type).toBe('AWS::SQS::Queue');
+    const sends = statementsOf(resource('CleanupRoomsIamRoleLambdaExecution')).filter((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+    expect(sends.map((statement) => resourceStrings(statement.Resource))).toEqual([['CleanupFailureQueue.Arn']]);
+  });
+
+  it('throttles the HTTP API stage and allows no CORS origin in prod', () => {
+    expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual(
+      expect.objectContaining({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
+    );
+    expect(resource('HttpApi').Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('outputs the tenant-access role, the failure queue and the cursor key parameter', () => {
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['TenantAccessRoleArn', 'CleanupFailureQueueUrl', 'CursorSecretParameter']));
   });
 });

@@ -25,17 +25,18 @@ export interface Resource {
 export interface Template {
   Resources: Record<string, Resource>;
   Outputs: Record<string, any>;
+  Conditions?: Record<string, any>;
 }
 
 /** `serverless package --stage <stage>` into a temporary folder; the CloudFormation it produced. */
-export const packageTemplate = async (stage = 'prod'): Promise<Template> => {
+export const packageTemplate = async (stage = 'prod', env: NodeJS.ProcessEnv = {}): Promise<Template> => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'chat-rooms-package-'));
   // Its own bundle folder, so packaging never deletes the build of a running `npm start`.
   const workFolder = path.join('.esbuild', `package-${process.pid}`);
   try {
     await run(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', outDir], {
       cwd: ROOT,
-      env: { ...credentialFree(), ESBUILD_WORK_FOLDER: workFolder },
+      env: { ...credentialFree(), ...env, ESBUILD_WORK_FOLDER: workFolder },
       timeout: 120_000,
     });
     return JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
@@ -104,6 +105,8 @@ export const wildcardsIn = (role: Resource): string[] =>
     ...resourceStrings(statement.Resource).filter((arn) => {
       if (arn.includes(':log-group:')) return !/:log-group:\/aws\/lambda\/[A-Za-z0-9-]+:\*(:\*)?$/.test(arn);
       if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
+      // Connection ids are made at connect time: the stage's own @connections, nothing wider.
+      if (/:execute-api:.*\$\{WebsocketsApi\}\/[a-z]+\/POST\/@connections\/\*$/.test(arn)) return false;
       // Pushes to the stage's own WebSocket connections, whose ids are not known in advance.
       if (arn.includes(':execute-api:')) return !/:\$\{WebsocketsApi\}\/[A-Za-z0-9-]+\/POST\/@connections\/\*$/.test(arn);
       return arn.includes('*');
