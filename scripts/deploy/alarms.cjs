@@ -6,6 +6,8 @@
  * show in the console, without notifications.
  *   - <Function>Http5xxAlarm: a function answering with 5xx (the `Http5xx` metric the HTTP stack
  *     publishes, per function), for every function behind the HTTP API.
+ *   - <Function>ErrorsAlarm: failed invocations of the other request functions (WebSocket routes
+ *     and their authorizer), which answer API Gateway without the HTTP stack.
  *   - <Function>ThrottlesAlarm: Lambda throttled invocations (concurrency exhausted), every function.
  *   - CleanupFailedTenantsAlarm / CleanupPassIncompleteAlarm: the cleanup pass's own metrics.
  *   - CleanupFailuresAlarm: a cleanup invocation that failed for good lands on its failure queue.
@@ -52,7 +54,17 @@ class Alarms {
     for (const name of service.getAllFunctions()) {
       const fn = service.getFunction(name);
       const logicalId = capitalize(name);
-      const servesHttp = (fn.events ?? []).some((event) => event.httpApi || event.websocket);
+      const servesHttp = (fn.events ?? []).some((event) => event.httpApi);
+      if (name !== settings.cleanupFunction && !servesHttp) {
+        alarm(`${logicalId}ErrorsAlarm`, `${name} failed ${settings.http5xxThreshold}+ invocations in 5 minutes`, {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${logicalId}LambdaFunction` } }],
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: settings.http5xxThreshold,
+        });
+      }
       if (servesHttp) {
         alarm(`${logicalId}Http5xxAlarm`, `${name} answered ${settings.http5xxThreshold}+ requests with a 5xx in 5 minutes`, {
           ...appMetric('Http5xx', fn.name),

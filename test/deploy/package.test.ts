@@ -1,6 +1,7 @@
 import { tableDefinitions } from '../../scripts/local/tables';
 import {
   actionsOf,
+  httpApiFunctions,
   isChatTableArn,
   ofType,
   packageTemplate,
@@ -242,9 +243,9 @@ describe('deploy hygiene in the prod template', () => {
   const alarms = () => Object.fromEntries(ofType(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, alarm.Properties]));
   const notifiesTopic = { 'Fn::If': ['AlarmTopicConfigured', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] };
 
-  it('alarms on 5xx per HTTP function and on throttles per function, to the stage topic', () => {
+  it('alarms on 5xx per HTTP function, errors of WebSocket functions and throttles per function, to the stage topic', () => {
     const all = alarms();
-    const http = requestFunctions(template);
+    const http = httpApiFunctions(template);
     expect(http.length).toBeGreaterThanOrEqual(7);
     for (const [id, fn] of http) {
       const fiveXx = all[id.replace(/LambdaFunction$/, 'Http5xxAlarm')];
@@ -264,6 +265,10 @@ describe('deploy hygiene in the prod template', () => {
       expect(all[id.replace(/LambdaFunction$/, 'ThrottlesAlarm')]).toEqual(
         expect.objectContaining({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }] }),
       );
+    }
+    const others = requestFunctions(template).filter(([id]) => !http.some(([httpId]) => httpId === id));
+    for (const [id] of others) {
+      expect(all[id.replace(/LambdaFunction$/, 'ErrorsAlarm')]).toEqual(expect.objectContaining({ MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }] }));
     }
     expect(template.Conditions?.AlarmTopicConfigured).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
   });

@@ -112,3 +112,13 @@ export const wildcardsIn = (role: Resource): string[] =>
       return arn.includes('*');
     }),
   ]);
+
+/** Functions behind a route of the HTTP API. */
+export const httpApiFunctions = (template: Template): Array<[string, Resource]> => {
+  const routed = new Set(
+    ofType(template, 'AWS::Lambda::Permission')
+      .filter(([, permission]) => JSON.stringify(permission.Properties.SourceArn ?? '').includes('{"Ref":"HttpApi"}'))
+      .map(([, permission]) => permission.Properties.FunctionName['Fn::GetAtt'][0] as string),
+  );
+  return ofType(template, 'AWS::Lambda::Function').filter(([id]) => routed.has(id));
+};
