@@ -42,6 +42,10 @@ export const config = {
   get tenantCacheTtlMs() {
     return numberFrom(env.TENANT_CACHE_TTL_SECONDS, 60) * 1000;
   },
+  /** How long a warm container remembers that a client_id is not a tenant. */
+  get tenantMissCacheTtlMs() {
+    return numberFrom(env.TENANT_MISS_CACHE_TTL_SECONDS, 5) * 1000;
+  },
   get maxBodyBytes() {
     return numberFrom(env.MAX_BODY_BYTES, 16 * 1024);
   },

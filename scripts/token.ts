@@ -4,13 +4,18 @@
  * The registry is the one `npm run tenant` manages: the store of `npm start` by default,
  * DYNAMODB_ENDPOINT when set, or a deployed stage with `--stage`. Without a reachable local store,
  * the seeded development tenants still sign. The token is the last line of output, so
- * `$(npm run --silent token -- ...)` captures it.
+ * `$(npm run --silent token -- ...)` captures it. Or signed with a private JWK file whose public
+ * half the tenant registered (`jwt_public_keys`), as the tenant's platform would sign it:
+ *   npm run --silent token -- --client-id 1 --user-id 133 --role agent --private-key-file key.json
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { JWK } from 'jose';
 import { targetRegistry } from './registryTarget';
 
 const USAGE =
-  'usage: npm run --silent token -- --client-id <id> --user-id <id> --role <role> [--ttl <seconds>] [--order-ids <id,id,...>] [--stage <name>] [--region <region>]';
+  'usage: npm run --silent token -- --client-id <id> --user-id <id> --role <role> [--ttl <seconds>] [--order-ids <id,id,...>] [--stage <name>] [--region <region>]\n' +
+  '       [--private-key-file <private JWK with kid>] [--issuer <iss>] [--audience <aud>]';
 
 /** `4242,4243` → the claim's order ids; each a positive whole number. */
 const parseOrderIds = (raw: string | undefined): string[] | undefined => {
@@ -24,6 +29,13 @@ const parseOrderIds = (raw: string | undefined): string[] | undefined => {
 const isUnreachable = (error: unknown) =>
   error instanceof Error && /ECONNREFUSED|ECONNRESET/.test(`${error.message} ${String((error as { code?: string }).code)}`);
 
+const readPrivateJwk = (path: string | undefined): JWK | undefined => {
+  if (path === undefined) return undefined;
+  const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK;
+  if (typeof jwk !== 'object' || jwk === null || !jwk.d) throw new Error(`${path} is not a private JWK (it has no "d")`);
+  return jwk;
+};
+
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
     options: {
@@ -34,6 +46,9 @@ const main = async (): Promise<void> => {
       'order-ids': { type: 'string' },
       stage: { type: 'string' },
       region: { type: 'string' },
+      'private-key-file': { type: 'string' },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -50,7 +65,17 @@ const main = async (): Promise<void> => {
   const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`--ttl must be a positive whole number of seconds, got ${values.ttl}`);
   const orderIds = parseOrderIds(values['order-ids']);
-  const claims = { ...(orderIds && { orderIds }) };
+  const claims = {
+    ...(orderIds && { orderIds }),
+    ...(values.issuer && { issuer: values.issuer }),
+    ...(values.audience && { audience: values.audience }),
+  };
+  const privateJwk = readPrivateJwk(values['private-key-file']);
+  if (privateJwk) {
+    const { signWithPrivateKey } = await import('./local/tokens');
+    console.log(await signWithPrivateKey(privateJwk, clientId, userId, role, ttl, claims));
+    return;
+  }
 
   targetRegistry({ stage: values.stage, region: values.region });
   const { signLocalToken, signRegistryToken } = await import('./local/tokens');

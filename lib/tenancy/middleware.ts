@@ -7,7 +7,13 @@ import { resolveTenant, type TenantIdentifiers } from './resolveTenant';
 import { toTenant, type TenantRecord } from './tenant';
 import { bearerToken, claimedClientId, verifyAccessToken } from './tokens';
 
-type Request = middy.Request<ApiEvent, unknown, Error, Context, { tenantRecord?: TenantRecord }>;
+interface TenantLookup {
+  token: string;
+  ids: TenantIdentifiers;
+  record: TenantRecord | undefined;
+}
+
+type Request = middy.Request<ApiEvent, unknown, Error, Context, { tenantLookup?: TenantLookup }>;
 
 const requireToken = (event: ApiEvent): string => {
   const token = bearerToken(event.headers?.authorization);
@@ -24,25 +30,34 @@ export interface TenantMiddlewareOptions {
   registry?: TenantRegistry;
 }
 
-/** middy middleware: resolve the tenant against the registry before the handler runs. */
+/**
+ * middy middleware: look up the tenant the request names. Nothing is looked up for a request
+ * without a well-formed token, and what was found is not yet told to anyone: authenticate()
+ * decides what the caller may learn.
+ */
 export const tenantResolver = ({ from, registry = tenantRegistry }: TenantMiddlewareOptions): middy.MiddlewareObj<ApiEvent> => ({
   before: async (request: Request) => {
-    const ids: TenantIdentifiers =
-      from === 'body'
-        ? (request.event.body as TenantIdentifiers)
-        : { client_id: claimedClientId(requireToken(request.event)) };
-    const record = resolveTenant(ids, await registry.get(ids.client_id));
-    request.internal.tenantRecord = record;
-    request.event.tenant = toTenant(record);
+    const token = requireToken(request.event);
+    const claimed = claimedClientId(token);
+    const ids: TenantIdentifiers = from === 'body' ? (request.event.body as TenantIdentifiers) : { client_id: claimed };
+    request.internal.tenantLookup = { token, ids, record: await registry.get(ids.client_id) };
   },
 });
 
-/** middy middleware: verify the bearer token with the resolved tenant's keys; sets `event.actor`. */
+/**
+ * middy middleware: verify the bearer token with the named tenant's keys, then check the tenant;
+ * sets `event.actor` and `event.tenant`. A caller whose token does not verify gets one 401 whether
+ * the tenant is unknown, suspended or named with the wrong domain, so tenants cannot be enumerated;
+ * only verified callers hear the specific tenant error.
+ */
 export const authenticate = (): middy.MiddlewareObj<ApiEvent> => ({
   before: async (request: Request) => {
-    const token = requireToken(request.event);
-    const record = request.internal.tenantRecord;
-    if (!record) throw new Error('authenticate() must run after tenantResolver()');
-    request.event.actor = await verifyAccessToken(token, record);
+    const lookup = request.internal.tenantLookup;
+    if (!lookup) throw new Error('authenticate() must run after tenantResolver()');
+    if (!lookup.record) throw new AppError('TOKEN_INVALID', 'Access token is invalid');
+    const actor = await verifyAccessToken(lookup.token, lookup.record);
+    const record = resolveTenant(lookup.ids, lookup.record);
+    request.event.actor = actor;
+    request.event.tenant = toTenant(record);
   },
 });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { platformId } from '../ids';
+import { publicJwk } from './publicKeys';
+
+export { publicJwk, type PublicJwk } from './publicKeys';
 
 export const ROLES = ['agent', 'user', 'vendor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,16 +17,37 @@ export const tenantDbName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, _; at most 64 characters)');
 
-/** A tenant registry record, as stored in the tenants table. */
-export const tenantRecord = z.object({
+/** The longest token lifetime a tenant accepts unless it sets its own. */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+/** A tenant registry record's fields, each with its own rules (for picking single fields). */
+export const tenantRecordFields = z.object({
   client_id: platformId,
   sub_domain: tenantSubDomain,
   db_name: tenantDbName,
   name: z.string().min(1),
   status: z.enum(['active', 'suspended']),
   /** HS256 keys; the first signs, all verify, so a key can be rotated without downtime. */
-  jwt_secrets: z.array(z.string().min(32)).min(1),
+  jwt_secrets: z.array(z.string().min(32, 'must be at least 32 characters')).min(1).optional(),
+  /** Public keys of the tenant's platform (ES256, RS256, EdDSA); a token's `kid` picks one. */
+  jwt_public_keys: z.array(publicJwk).min(1).optional(),
+  /** Tokens whose `exp` lies further ahead than this are refused (DEFAULT_MAX_TOKEN_TTL_SECONDS when unset). */
+  max_token_ttl_seconds: z.number().int().positive().optional(),
+  /** When set, a token's `iss` / `aud` must be this. */
+  token_issuer: z.string().min(1).optional(),
+  token_audience: z.string().min(1).optional(),
   retention_days: z.number().int().positive().default(30),
+});
+
+/** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
+export const tenantRecord = tenantRecordFields.superRefine((record, ctx) => {
+  if (!record.jwt_secrets && !record.jwt_public_keys) {
+    ctx.addIssue({ code: 'custom', path: ['jwt_secrets'], message: 'a tenant needs jwt_secrets or jwt_public_keys (or both)' });
+  }
+  const kids = (record.jwt_public_keys ?? []).map((key) => key.kid);
+  kids.forEach((kid, index) => {
+    if (kids.indexOf(kid) !== index) ctx.addIssue({ code: 'custom', path: ['jwt_public_keys', index, 'kid'], message: `kid "${kid}" is used twice` });
+  });
 });
 
 export type TenantRecord = z.output<typeof tenantRecord>;

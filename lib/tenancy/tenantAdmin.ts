@@ -4,7 +4,7 @@ import { optionalField } from '../fields';
 import { platformId } from '../ids';
 import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
 import { listTenantRecords } from '../store/tenantList';
-import { tenantDbName, tenantRecord, tenantSubDomain, type TenantRecord } from './tenant';
+import { tenantDbName, tenantRecord, tenantRecordFields, tenantSubDomain, type TenantRecord } from './tenant';
 
 /**
  * Operator actions on the tenant registry (the `npm run tenant` CLI). Every record written is
@@ -15,7 +15,7 @@ export const addTenantInput = z.object({
   sub_domain: tenantSubDomain,
   db_name: tenantDbName,
   name: optionalField(z.string().trim().min(1).max(200)),
-  retention_days: tenantRecord.shape.retention_days,
+  retention_days: tenantRecordFields.shape.retention_days,
 });
 
 export type AddTenantInput = z.input<typeof addTenantInput>;
@@ -40,8 +40,8 @@ export const addTenant = async (input: AddTenantInput): Promise<IssuedKey> => {
 
 /** What an operator may see of a tenant: everything but key material. */
 export const tenantSummary = (record: TenantRecord) => {
-  const { jwt_secrets, ...rest } = record;
-  return { ...rest, signing_keys: jwt_secrets.length };
+  const { jwt_secrets, jwt_public_keys, ...rest } = record;
+  return { ...rest, signing_keys: jwt_secrets?.length ?? 0, public_keys: (jwt_public_keys ?? []).map((key) => key.kid) };
 };
 
 export type TenantSummary = ReturnType<typeof tenantSummary>;
@@ -61,17 +61,17 @@ const update = async (clientId: string, change: (record: TenantRecord) => Tenant
 export const setTenantStatus = (clientId: string, status: TenantRecord['status']) => update(clientId, (record) => ({ ...record, status }));
 
 export const setTenantRetention = (clientId: string, days: unknown) => {
-  const { retention_days } = tenantRecord.pick({ retention_days: true }).parse({ retention_days: days });
+  const { retention_days } = tenantRecordFields.pick({ retention_days: true }).parse({ retention_days: days });
   return update(clientId, (record) => ({ ...record, retention_days }));
 };
 
 /** A new key first (it signs from now on); the older ones keep verifying until dropped. */
 export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & { signing_keys: number }> => {
   const jwt_secret = newSigningKey();
-  const summary = await update(clientId, (record) => ({ ...record, jwt_secrets: [jwt_secret, ...record.jwt_secrets] }));
+  const summary = await update(clientId, (record) => ({ ...record, jwt_secrets: [jwt_secret, ...(record.jwt_secrets ?? [])] }));
   return { client_id: summary.client_id, jwt_secret, signing_keys: summary.signing_keys };
 };
 
 /** Keep only the newest key: tokens signed with an older one stop verifying. */
 export const dropOldTenantSecrets = (clientId: string) =>
-  update(clientId, (record) => ({ ...record, jwt_secrets: record.jwt_secrets.slice(0, 1) }));
+  update(clientId, (record) => ({ ...record, jwt_secrets: record.jwt_secrets?.slice(0, 1) }));

@@ -1,10 +1,14 @@
-import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
-import { ROLES, type Actor, type Role } from './tenant';
+import { algorithmOf, importPublicKey } from './publicKeys';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role, type TenantRecord } from './tenant';
 
 const encoder = new TextEncoder();
+
+/** How far a token's `iat` (and the maximum lifetime) may run ahead of our clock. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 const accessClaims = z.object({
   sub: z.string().min(1),
@@ -16,39 +20,97 @@ const accessClaims = z.object({
 
 export type AccessClaims = z.output<typeof accessClaims>;
 
+const invalid = (message = 'Access token is invalid') => new AppError('TOKEN_INVALID', message);
+
 /** Accepts `Bearer <jwt>` and, as the seed page shows `{{Authorization}}`, the bare token. */
 export const bearerToken = (authorization: string | undefined): string | undefined => {
   const token = authorization?.replace(/^Bearer\s+/i, '').trim();
   return token ? token : undefined;
 };
 
-/** The `client_id` a token claims, unverified: it only picks which tenant's keys verify it. */
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * A compact JWS whose three parts are canonical base64url. Decoders ignore the unused low bits of
+ * the last character, so one signature has several spellings; only the canonical one is accepted,
+ * so a token cannot be altered (and replayed as a "different" token) without the key.
+ */
+const assertCompactJws = (token: string): void => {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => part.length > 0 && BASE64URL.test(part))) throw invalid();
+  const signature = parts[2]!;
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw invalid('Access token signature is not canonically encoded');
+};
+
+/**
+ * The `client_id` a token claims, unverified: it only picks which tenant's keys verify it. The
+ * token must at least be a well-formed JWS, so no registry lookup happens for anything less.
+ */
 export const claimedClientId = (token: string): string => {
   try {
+    assertCompactJws(token);
     const parsed = platformId.safeParse(decodeJwt(token).client_id);
     if (parsed.success) return parsed.data;
   } catch {
     // falls through: not a JWT at all
   }
-  throw new AppError('TOKEN_INVALID', 'Access token is invalid');
+  throw invalid();
+};
+
+type VerifyingTenant = Pick<
+  TenantRecord,
+  'client_id' | 'jwt_secrets' | 'jwt_public_keys' | 'max_token_ttl_seconds' | 'token_issuer' | 'token_audience'
+>;
+
+/**
+ * The keys that may verify this token, by its header: HS256 → the tenant's secrets (any, for
+ * rotation); ES256 / RS256 / EdDSA → the one public key named by `kid` whose type pins exactly that
+ * algorithm. Anything else verifies with nothing.
+ */
+const candidateKeys = async (token: string, tenant: VerifyingTenant): Promise<{ algorithm: string; keys: Array<Uint8Array | CryptoKey> }> => {
+  const { alg, kid } = decodeProtectedHeader(token);
+  if (alg === 'HS256') return { algorithm: alg, keys: (tenant.jwt_secrets ?? []).map((secret) => encoder.encode(secret)) };
+  const jwk = tenant.jwt_public_keys?.find((key) => key.kid === kid);
+  if (!jwk || algorithmOf(jwk) !== (alg === 'Ed25519' ? 'EdDSA' : alg)) return { algorithm: String(alg), keys: [] };
+  return { algorithm: alg!, keys: [await importPublicKey(jwk)] };
+};
+
+/** Claims jose does not check: a lifetime within the tenant's maximum and an `iat` not in the future. */
+const assertLifetime = (payload: { exp?: number; iat?: number }, tenant: VerifyingTenant, nowSeconds: number): void => {
+  const maxTtl = tenant.max_token_ttl_seconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS;
+  if (payload.exp! - nowSeconds > maxTtl + CLOCK_SKEW_SECONDS) {
+    throw invalid(`Access token lives longer than this tenant allows (${maxTtl} s)`);
+  }
+  if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw invalid('Access token is issued in the future');
 };
 
 /**
- * Verify an HS256 access token against the tenant's keys (any of them, for rotation).
- * `exp` is required; a token for another tenant is a mismatch, not a bad token.
+ * Verify an access token against the tenant's keys. `exp` is required and bounded by the
+ * tenant's maximum lifetime; `iss`/`aud` are checked when the tenant sets them. A token for
+ * another tenant is a mismatch, not a bad token.
  */
-export const verifyAccessToken = async (
-  token: string,
-  tenant: { client_id: string; jwt_secrets: readonly string[] },
-): Promise<Actor> => {
-  for (const secret of tenant.jwt_secrets) {
+export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, now = new Date()): Promise<Actor> => {
+  let candidates: Awaited<ReturnType<typeof candidateKeys>>;
+  try {
+    assertCompactJws(token);
+    candidates = await candidateKeys(token, tenant);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw invalid();
+  }
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  for (const key of candidates.keys) {
     try {
-      const { payload } = await jwtVerify(token, encoder.encode(secret), {
-        algorithms: ['HS256'],
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [candidates.algorithm],
         requiredClaims: ['exp'],
+        currentDate: now,
+        ...(tenant.token_issuer && { issuer: tenant.token_issuer }),
+        ...(tenant.token_audience && { audience: tenant.token_audience }),
       });
+      assertLifetime(payload, tenant, nowSeconds);
       const claims = accessClaims.safeParse(payload);
-      if (!claims.success) throw new AppError('TOKEN_INVALID', 'Access token lacks sub, role or client_id, or has malformed order_ids');
+      if (!claims.success) throw invalid('Access token lacks sub, role or client_id, or has malformed order_ids');
       if (claims.data.client_id !== tenant.client_id) {
         throw new AppError('TENANT_MISMATCH', 'Access token belongs to another tenant');
       }
@@ -58,26 +120,51 @@ export const verifyAccessToken = async (
       if (error instanceof errors.JWSSignatureVerificationFailed) continue;
       if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Access token has expired');
-      throw new AppError('TOKEN_INVALID', 'Access token is invalid');
+      throw invalid();
     }
   }
-  throw new AppError('TOKEN_INVALID', 'Access token is invalid');
+  throw invalid();
 };
 
 export interface SignOptions {
-  secret: string;
+  /** An HS256 secret, or a private JWK (with `kid`) signing with its key type's algorithm. */
+  secret?: string;
+  privateJwk?: JWK;
   clientId: string;
   userId: string;
   role: Role;
   ttlSeconds?: number;
   orderIds?: readonly string[];
+  issuer?: string;
+  audience?: string;
 }
 
+const PRIVATE_ALGORITHM: Record<string, string> = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' };
+
 /** Issue an access token (local tooling and tests; production tokens come from the platform). */
-export const signAccessToken = ({ secret, clientId, userId, role, ttlSeconds = 3600, orderIds }: SignOptions): Promise<string> =>
-  new SignJWT({ client_id: clientId, role, ...(orderIds && { order_ids: [...orderIds] }) })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+export const signAccessToken = async ({
+  secret,
+  privateJwk,
+  clientId,
+  userId,
+  role,
+  ttlSeconds = 3600,
+  orderIds,
+  issuer,
+  audience,
+}: SignOptions): Promise<string> => {
+  const jwt = new SignJWT({ client_id: clientId, role, ...(orderIds && { order_ids: [...orderIds] }) })
     .setSubject(userId)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(encoder.encode(secret));
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+  if (issuer) jwt.setIssuer(issuer);
+  if (audience) jwt.setAudience(audience);
+  if (privateJwk) {
+    const alg = PRIVATE_ALGORITHM[privateJwk.kty ?? ''];
+    if (!alg || !privateJwk.d) throw new Error('The signing key must be a private EC (P-256), RSA or OKP (Ed25519) JWK');
+    if (!privateJwk.kid) throw new Error('The signing key needs a kid: the tenant selects its public key by it');
+    return jwt.setProtectedHeader({ alg, kid: privateJwk.kid, typ: 'JWT' }).sign(await importJWK(privateJwk, alg));
+  }
+  if (!secret) throw new Error('A secret or a private key is needed to sign');
+  return jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(encoder.encode(secret));
+};

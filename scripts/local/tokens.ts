@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { platformId } from '../../lib/ids';
 import { getTenantRecord } from '../../lib/store/tenants';
 import { signAccessToken } from '../../lib/tenancy/tokens';
@@ -9,7 +10,22 @@ const isRole = (value: string): value is Role => (ROLES as readonly string[]).in
 export interface LocalTokenClaims {
   /** The platform's `order_ids` claim: orders whose rooms a customer may enter. */
   orderIds?: ReadonlyArray<string | number>;
+  issuer?: string;
+  audience?: string;
 }
+
+const checked = (role: string, ttlSeconds: number): Role => {
+  if (!isRole(role)) throw new Error(`Unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+  // A negative ttl is allowed on purpose: tests use it for an already-expired token.
+  if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
+  return role;
+};
+
+const claimOptions = ({ orderIds, issuer, audience }: LocalTokenClaims) => ({
+  ...(orderIds && { orderIds: orderIds.map(String) }),
+  ...(issuer && { issuer }),
+  ...(audience && { audience }),
+});
 
 /** An access token for a local tenant (LOCAL_TENANTS), signed with its development-only key. */
 export const signLocalToken = (
@@ -24,13 +40,9 @@ export const signLocalToken = (
     const known = LOCAL_TENANTS.map((candidate) => candidate.client_id).join(', ');
     throw new Error(`No local tenant with client_id ${clientId} (local tenants: ${known})`);
   }
-  if (!isRole(role)) throw new Error(`Unknown role "${role}" (roles: ${ROLES.join(', ')})`);
-  // A negative ttl is allowed on purpose: tests use it for an already-expired token.
-  if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
-  const [secret] = tenant.jwt_secrets;
+  const secret = tenant.jwt_secrets?.[0];
   if (!secret) throw new Error(`Local tenant ${tenant.client_id} has no signing key`);
-  const orderIds = claims.orderIds?.map(String);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...(orderIds && { orderIds }) });
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
 };
 
 /** An access token for any tenant in the registry lib/config points at, signed with its newest key. */
@@ -43,12 +55,27 @@ export const signRegistryToken = async (
 ): Promise<string> => {
   const id = platformId.safeParse(String(clientId));
   if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
-  if (!isRole(role)) throw new Error(`Unknown role "${role}" (roles: ${ROLES.join(', ')})`);
-  if (!Number.isInteger(ttlSeconds)) throw new Error(`ttl must be a whole number of seconds, got ${ttlSeconds}`);
+  const verifiedRole = checked(role, ttlSeconds);
   const tenant = await getTenantRecord(id.data);
   if (!tenant) throw new Error(`No tenant with client_id ${id.data} in the registry`);
-  const [secret] = tenant.jwt_secrets;
-  if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing key`);
-  const orderIds = claims.orderIds?.map(String);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...(orderIds && { orderIds }) });
+  const secret = tenant.jwt_secrets?.[0];
+  if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing secret (sign with its private key: --private-key-file)`);
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: verifiedRole, ttlSeconds, ...claimOptions(claims) });
+};
+
+/**
+ * An access token signed with a private JWK (its `kid` names the public key the tenant registered),
+ * as a tenant's platform signs them; no secret of ours is involved, so any client_id may be named.
+ */
+export const signWithPrivateKey = (
+  privateJwk: JWK,
+  clientId: string | number,
+  userId: string | number,
+  role: string,
+  ttlSeconds = 3600,
+  claims: LocalTokenClaims = {},
+): Promise<string> => {
+  const id = platformId.safeParse(String(clientId));
+  if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
+  return signAccessToken({ privateJwk, clientId: id.data, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
 };

@@ -51,7 +51,7 @@ describe('npm run cleanup against a room created through the HTTP API', () => {
     };
     await putTenantRecord(record);
     const tenant = toTenant(record);
-    const token = await signAccessToken({ secret: record.jwt_secrets[0]!, clientId, userId: '133', role: 'agent' });
+    const token = await signAccessToken({ secret: record.jwt_secrets![0]!, clientId, userId: '133', role: 'agent' });
 
     const response = await post<{ roomData: { _id: string; updated_date: string } }>(
       '/api/v1/chat/startChat',

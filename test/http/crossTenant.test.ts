@@ -183,7 +183,7 @@ const attackersOf = async (victim: Victim): Promise<Attacker[]> => {
     ...(await person(clientId, role, id)),
     ownTenant: clientId === 1 ? TENANT_1 : TENANT_2,
   });
-  const tenant2Key = LOCAL_TENANTS.find((tenant) => tenant.client_id === '2')!.jwt_secrets[0]!;
+  const tenant2Key = LOCAL_TENANTS.find((tenant) => tenant.client_id === '2')!.jwt_secrets![0]!;
   const forged = async (role: Attacker['role'], id: string): Promise<Attacker> => ({
     name: `tenant 2's key claiming tenant 1 (${role})`,
     role,

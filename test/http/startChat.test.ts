@@ -123,7 +123,9 @@ describe('POST /api/v1/chat/startChat', () => {
 
   describe('tenant and auth errors', () => {
     const cases: Array<[string, () => Promise<Reply>, number, string]> = [
-      ['unknown tenant', () => startChat({ client_id: 99999 }), 404, 'TENANT_NOT_FOUND'],
+      // The token cannot verify for a tenant that does not exist: the one 401 of unverified callers.
+      ['unknown tenant', () => startChat({ client_id: 99999 }), 401, 'TOKEN_INVALID'],
+      ['suspended tenant named with another tenant\'s token', () => startChat({ client_id: 3, sub_domain: 'closed.localhost', db_name: 'closedshop' }), 401, 'TOKEN_INVALID'],
       ['sub_domain of another tenant', () => startChat({ sub_domain: 'ace.localhost' }), 403, 'TENANT_MISMATCH'],
       ['db_name of another tenant', () => startChat({ db_name: 'ace' }), 403, 'TENANT_MISMATCH'],
       ['unknown sub_domain', () => startChat({ sub_domain: 'nowhere.example' }), 403, 'TENANT_MISMATCH'],
@@ -149,6 +151,24 @@ describe('POST /api/v1/chat/startChat', () => {
       expect(reply.body).toMatchObject({ status, code });
       expect(typeof reply.body.message).toBe('string');
       expectJsonHeaders(reply);
+    });
+
+    it('an unverified caller cannot tell unknown, suspended and mismatched tenants apart', async () => {
+      const { SignJWT } = await import('jose');
+      const forged = await new SignJWT({ client_id: '1', role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('1')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('a-guessed-secret-that-is-long-enough-0123'));
+      const replies = await Promise.all([
+        startChat({}, forged),
+        startChat({ client_id: 99999 }, forged),
+        startChat({ client_id: 3, sub_domain: 'closed.localhost', db_name: 'closedshop' }, forged),
+        startChat({ db_name: 'guess' }, forged),
+      ]);
+      expect(replies.map((reply) => [reply.status, reply.body.code, reply.body.message])).toEqual(
+        Array(4).fill([401, 'TOKEN_INVALID', 'Access token is invalid']),
+      );
     });
 
     it('a token claiming another tenant than the body names is a mismatch', async () => {

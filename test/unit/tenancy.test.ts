@@ -13,7 +13,7 @@ const record: TenantRecord = {
   jwt_secrets: ['unit-test-secret-0123456789abcdef0123456789'],
   retention_days: 30,
 };
-const secret = record.jwt_secrets[0]!;
+const secret = record.jwt_secrets![0]!;
 
 describe('resolveTenant', () => {
   const ids = { client_id: '1', sub_domain: '192.168.101.88', db_name: 'salesdemo' };
@@ -106,11 +106,25 @@ describe('cachedRegistry', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
-  it('does not remember a tenant that was not found', async () => {
+  it('remembers an unknown client_id briefly, then looks again', async () => {
+    let clock = 0;
     const load = jest.fn(async () => undefined);
-    const registry = cachedRegistry({ load, ttlMs: 1000 });
+    const registry = cachedRegistry({ load, ttlMs: 60_000, missTtlMs: 5000, now: () => clock });
     await registry.get('9');
+    await registry.get('9');
+    expect(load).toHaveBeenCalledTimes(1);
+    clock = 5001;
     await registry.get('9');
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('holds at most maxEntries client_ids, dropping the oldest', async () => {
+    const load = jest.fn(async () => undefined);
+    const registry = cachedRegistry({ load, ttlMs: 60_000, maxEntries: 2 });
+    for (const id of ['1', '2', '3']) await registry.get(id);
+    await registry.get('3');
+    expect(load).toHaveBeenCalledTimes(3);
+    await registry.get('1');
+    expect(load).toHaveBeenCalledTimes(4);
   });
 });
