@@ -41,7 +41,7 @@ export const addTenant = async (input: AddTenantInput): Promise<IssuedKey> => {
 /** What an operator may see of a tenant: everything but key material. */
 export const tenantSummary = (record: TenantRecord) => {
   const { jwt_secrets, jwt_public_keys, ...rest } = record;
-  return { ...rest, signing_keys: jwt_secrets?.length ?? 0, public_keys: (jwt_public_keys ?? []).map((key) => key.kid) };
+  return { ...rest, signing_keys: jwt_secrets?.length ?? 0, ...(jwt_public_keys && { public_keys: jwt_public_keys.map((key) => key.kid) }) };
 };
 
 export type TenantSummary = ReturnType<typeof tenantSummary>;

@@ -125,6 +125,13 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
     route: 'POST /api/v1/chat/rooms/{_id}/close',
     attempts: (victim) => [{ method: 'POST', path: roomPath(victim, '/close') }],
   },
+  {
+    route: 'PUT /api/v1/chat/rooms/{_id}/participants/{role}',
+    attempts: (victim, attacker) => [
+      { method: 'PUT', path: roomPath(victim, '/participants/agent'), body: { user_id: attacker.id } },
+      { method: 'PUT', path: roomPath(victim, '/participants/user'), body: { user_id: attacker.id } },
+    ],
+  },
 ];
 
 /** Distinct strings only tenant 1's room holds; none of them is something an attacker sends. */
