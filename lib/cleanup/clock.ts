@@ -1,9 +1,10 @@
 /**
  * Time as cleanup reads it. Expiry is stored in epoch seconds (the form DynamoDB TTL reads), and
- * the byExpiry index is partitioned by the UTC day (`YYYY-MM-DD`) of that expiry.
+ * the byExpiry index is partitioned by the UTC day (`YYYY-MM-DD`) of the hour at or after that
+ * expiry (lib/store/keys.ts `expiryIndexAttributes`).
  *
- * A room is stale when `expires_at <= now`: at the very second its retention ends it is gone,
- * as DynamoDB TTL would treat it.
+ * A room is stale when `expires_at <= now`; a pass finds it once the hour its expiry falls in is
+ * over, and deletes it only if it is still stale then.
  */
 const DAY_SECONDS = 86_400;
 

@@ -13,6 +13,15 @@ export interface ParticipantRoomsQuery extends PageRequest {
   type?: ChatType;
   status?: boolean;
   agentDb?: string;
+  /** What one page may read before it answers with a cursor; READ_CAPS unless a test sets others. */
+  caps?: ReadCaps;
+}
+
+export interface ReadCaps {
+  /** Index entries examined. */
+  entries: number;
+  /** Rooms read. */
+  rooms: number;
 }
 
 export interface RoomsPage {
@@ -26,8 +35,7 @@ export interface RoomsPage {
  * entries examined (about 110 bytes each, so 1,000 cost about 14 read units) and rooms read
  * (half a unit each) for a status filter, which the index cannot apply.
  */
-export const MAX_ENTRIES_EXAMINED = 1000;
-export const MAX_ROOMS_READ = 300;
+export const READ_CAPS: ReadCaps = { entries: 1000, rooms: 300 };
 /** Index entries per Query while a filter is on: most may not match. */
 const FILTERED_QUERY_LIMIT = 200;
 /** BatchGetItem takes at most 100 keys. */
@@ -96,18 +104,19 @@ const keyOf = (entry: IndexEntry, role: ParticipantRole): IndexEntry => {
  */
 export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
   const filtered = query.type !== undefined || query.agentDb !== undefined || query.status !== undefined;
+  const caps = query.caps ?? READ_CAPS;
   const found: { room: Room; minute: number }[] = [];
   let startKey = query.startKey;
   let examined = 0;
   let read = 0;
   for (;;) {
     const wanted = query.limit - found.length;
-    const page = await queryIndex(tenant, query, filtered ? Math.max(wanted, FILTERED_QUERY_LIMIT) : wanted, startKey);
+    const page = await queryIndex(tenant, query, filtered ? Math.min(Math.max(wanted, FILTERED_QUERY_LIMIT), caps.entries) : wanted, startKey);
     examined += page.examined;
     let used = 0;
     // Rooms are read a page's remaining need at a time, so a status filter reads few extra.
-    while (used < page.entries.length && found.length < query.limit) {
-      const batch = page.entries.slice(used, used + (query.limit - found.length));
+    while (used < page.entries.length && found.length < query.limit && read < caps.rooms) {
+      const batch = page.entries.slice(used, used + Math.min(query.limit - found.length, caps.rooms - read));
       for (const entry of batch) {
         if (!isTenantKey(tenant, String(entry.pk))) throw new Error('A participant index returned a key of another tenant');
       }
@@ -124,7 +133,7 @@ export const queryParticipantRooms = async (tenant: TenantKeyScope, query: Parti
     const lastUsed = used > 0 ? keyOf(page.entries[used - 1]!, query.role) : undefined;
     const exhausted = used === page.entries.length && !page.next;
     const full = found.length === query.limit;
-    const capped = examined >= MAX_ENTRIES_EXAMINED || read >= MAX_ROOMS_READ;
+    const capped = examined >= caps.entries || read >= caps.rooms;
     if (exhausted || full || capped) {
       const rooms = found
         .sort((a, b) => b.minute - a.minute || (a.room.updated_date < b.room.updated_date ? 1 : a.room.updated_date > b.room.updated_date ? -1 : 0))

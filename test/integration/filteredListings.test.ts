@@ -9,6 +9,7 @@ import { listRoomsParams } from '../../lib/rooms/roomParams';
 import { startChat } from '../../lib/rooms/startChat';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
 import { documentClient } from '../../lib/store/client';
+import { queryParticipantRooms, type ParticipantRoomsQuery } from '../../lib/store/participantRooms';
 import { actor, newId, newOrder, tenant1 } from './chatFixtures';
 
 const MINUTE = 60_000;
@@ -86,5 +87,35 @@ describe('filtered room listings', () => {
       detach();
       meter.close();
     }
+  });
+
+  /** Every page of a store query, following its cursor; the pages' sizes and the rooms in order. */
+  const allPages = async (query: ParticipantRoomsQuery) => {
+    const pages: Room[][] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await queryParticipantRooms(tenant1, { ...query, startKey });
+      pages.push(page.rooms);
+      startKey = page.lastKey;
+    } while (startKey && pages.length < 50);
+    return { sizes: pages.map((page) => page.length), rooms: pages.flat() };
+  };
+
+  it('a page that reaches its read cap answers with what it found and a cursor that resumes after it', async () => {
+    // At most 40 index entries a page: the five older agent-to-user rooms come on the third.
+    const uncapped = await allPages({ role: 'agent', userId: agent.userId, type: 'agent_to_user', limit: 10 });
+    expect(uncapped.sizes).toEqual([5]);
+    const byType = await allPages({ role: 'agent', userId: agent.userId, type: 'agent_to_user', limit: 10, caps: { entries: 40, rooms: 300 } });
+    expect(byType.sizes).toHaveLength(3);
+    expect(ids(byType.rooms)).toEqual(ids(uncapped.rooms));
+    expect(new Set(ids(byType.rooms))).toEqual(new Set(ids(toUser)));
+
+    // At most 30 rooms read a page for a status filter: every open room exactly once, in order.
+    const everything = await allPages({ role: 'agent', userId: agent.userId, limit: 100 });
+    expect(everything.rooms).toHaveLength(110);
+    const open = await allPages({ role: 'agent', userId: agent.userId, status: true, limit: 50, caps: { entries: 1000, rooms: 30 } });
+    expect(open.sizes.length).toBeGreaterThanOrEqual(4);
+    expect(open.sizes.every((size) => size <= 30)).toBe(true);
+    expect(ids(open.rooms)).toEqual(ids(everything.rooms.filter((room) => room.status)));
   });
 });
