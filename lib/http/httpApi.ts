@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -47,3 +48,16 @@ export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
     .use(body ? [bodyLimit({ maxBytes: config.maxBodyBytes }), httpJsonBodyParser(), validateBody(body)] : [])
     .use(tenantResolver({ from: tenantFrom }))
     .use(authenticate());
+
+/**
+ * The stack of a public route that serves no tenant (the API's own description): no body, no
+ * tenant, no token; responses are still counted, carry the security headers and errors are JSON.
+ */
+export const httpPublic = () =>
+  middy<APIGatewayProxyEventV2, JsonResponse>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(responseMetrics({ metrics }))
+    .use(securityHeaders())
+    .use(httpErrors({ logger }))
+    .use(httpHeaderNormalizer());

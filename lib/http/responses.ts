@@ -19,6 +19,13 @@ export const json = (statusCode: number, body: unknown): JsonResponse => ({
   body: JSON.stringify(body),
 });
 
+/** Public, non-personal JSON (the API's own description) that browsers and proxies may keep. */
+export const cacheableJson = (statusCode: number, body: unknown, maxAgeSeconds: number): JsonResponse => ({
+  statusCode,
+  headers: { ...JSON_HEADERS, 'Cache-Control': `public, max-age=${maxAgeSeconds}` },
+  body: JSON.stringify(body),
+});
+
 /** The error body every endpoint shares: `{message, status, code, errors?}`. */
 export const errorResponse = (error: AppError): JsonResponse =>
   json(error.status, {

@@ -98,6 +98,11 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
     attempts: (victim) => [{ method: 'GET', path: roomPath(victim) }],
   },
   {
+    // Public and the same for everyone: it must hold nothing of any tenant.
+    route: 'GET /api/v1/openapi.json',
+    attempts: () => [{ method: 'GET', path: '/api/v1/openapi.json' }],
+  },
+  {
     route: 'POST /api/v1/chat/rooms/{_id}/messages',
     attempts: (victim) => [
       { method: 'POST', path: roomPath(victim, '/messages'), body: { text: 'intruder' } },

@@ -1,4 +1,4 @@
-import { openApiDocument } from '../../lib/http/openapi';
+import { openApiDocument } from '../../lib/openapi/document';
 import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
 
 const document = openApiDocument();
@@ -14,6 +14,25 @@ describe('the OpenAPI document', () => {
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
       .sort();
     expect(documented).toEqual(deployed);
+  });
+
+  it("names every operation after the function serving it, and has servers and a license", () => {
+    const config = loadServerlessConfig() as { functions: Record<string, { events?: Array<{ httpApi?: { method: string; path: string } }> }> };
+    const functionOf = Object.fromEntries(
+      Object.entries(config.functions).flatMap(([name, fn]) =>
+        (fn.events ?? []).flatMap((event) => (event.httpApi ? [[`${event.httpApi.method.toLowerCase()} ${event.httpApi.path}`, name]] : [])),
+      ),
+    );
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method} ${path}`, operationId: (operation as { operationId?: string }).operationId })),
+    );
+    for (const { route, operationId } of operations) {
+      expect(`${route} ${operationId}`).toBe(`${route} ${route === 'get /api/v1/openapi.json' ? 'getOpenApiDocument' : functionOf[route]}`);
+    }
+    expect(new Set(operations.map(({ operationId }) => operationId)).size).toBe(operations.length);
+    expect(document.servers).toEqual([{ url: 'http://127.0.0.1:3000' }]);
+    expect(openApiDocument({ serverUrl: 'https://api.example.com' }).servers).toEqual([{ url: 'https://api.example.com' }]);
+    expect(document.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
   });
 
   it('takes the startChat body from the validating schema: the eight published fields are required', () => {
