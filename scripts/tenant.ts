@@ -5,6 +5,7 @@
  * with `--stage` (AWS credentials and region from the environment). Results are JSON lines on
  * stdout; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { targetRegistry } from './registryTarget';
@@ -17,7 +18,8 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   resume --client-id <n>
   set-retention --client-id <n> --days <days>
   rotate-secret --client-id <n>
-  drop-secret --client-id <n> --keep-newest`;
+  drop-secret --client-id <n> --keep-newest
+  add-key --client-id <n> --jwk-file <public key.json>`;
 
 /** A mistake in the command line: the usage is worth showing. */
 class UsageError extends Error {}
@@ -30,6 +32,7 @@ const OPTIONS = {
   'retention-days': { type: 'string' },
   days: { type: 'string' },
   'keep-newest': { type: 'boolean' },
+  'jwk-file': { type: 'string' },
   stage: { type: 'string' },
   region: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -37,7 +40,7 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days'): string => {
+const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days' | 'jwk-file'): string => {
   const value = values[name];
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
@@ -91,6 +94,18 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
       if (!values['keep-newest']) throw new UsageError('drop-secret needs --keep-newest (it keeps only the newest key)');
       print(await admin.dropOldTenantSecrets(required(values, 'client-id')));
       return;
+    case 'add-key': {
+      const file = required(values, 'jwk-file');
+      let jwk: unknown;
+      try {
+        jwk = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+        throw new Error(`--jwk-file ${file}: ${reason}`);
+      }
+      print(await admin.addTenantPublicKey(required(values, 'client-id'), jwk));
+      return;
+    }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   }

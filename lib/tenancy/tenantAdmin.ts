@@ -4,6 +4,7 @@ import { optionalField } from '../fields';
 import { platformId } from '../ids';
 import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
 import { listTenantRecords } from '../store/tenantList';
+import { publicJwk } from './publicKeys';
 import { tenantDbName, tenantRecord, tenantRecordFields, tenantSubDomain, type TenantRecord } from './tenant';
 
 /**
@@ -75,3 +76,12 @@ export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & 
 /** Keep only the newest key: tokens signed with an older one stop verifying. */
 export const dropOldTenantSecrets = (clientId: string) =>
   update(clientId, (record) => ({ ...record, jwt_secrets: record.jwt_secrets?.slice(0, 1) }));
+
+/**
+ * Register a public key of the tenant's platform (a JWK with `kid`; validated by `publicJwk`, so a
+ * private key or a second key with the same `kid` is refused). Tokens it signs verify at once.
+ */
+export const addTenantPublicKey = (clientId: string, jwk: unknown) => {
+  const key = z.object({ jwk: publicJwk }).parse({ jwk }).jwk;
+  return update(clientId, (record) => ({ ...record, jwt_public_keys: [...(record.jwt_public_keys ?? []), key] }));
+};

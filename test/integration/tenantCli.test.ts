@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { registryClient } from '../../lib/store/client';
@@ -146,6 +149,39 @@ describe('npm run tenant', () => {
     const record = (await getTenantRecord(t.id))!;
     expect(record.jwt_secrets).toEqual([newKey]);
     await expect(verifyAccessToken(oldToken, record)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+
+  it('registers a public key with add-key: tokens its private half signs verify; private or repeated keys are refused', async () => {
+    const t = fresh();
+    await add(t);
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const dir = mkdtempSync(path.join(tmpdir(), 'tenant-jwk-'));
+    try {
+      const publicFile = path.join(dir, 'public.json');
+      const privateFile = path.join(dir, 'private.json');
+      writeFileSync(publicFile, JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'platform-1' }));
+      writeFileSync(privateFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'platform-2' }));
+
+      const added = await tenantCli('add-key', '--client-id', t.id, '--jwk-file', publicFile);
+      expect(added.lines).toEqual([expect.objectContaining({ client_id: t.id, signing_keys: 1, public_keys: ['platform-1'] })]);
+      const record = (await getTenantRecord(t.id))!;
+      expect(record.jwt_public_keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', kid: 'platform-1' })]);
+      const token = await new SignJWT({ client_id: t.id, role: 'agent' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'platform-1' })
+        .setSubject('9')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(privateKey);
+      await expect(verifyAccessToken(token, record)).resolves.toEqual(expect.objectContaining({ userId: '9', role: 'agent' }));
+
+      expectRefused(await tenantCli('add-key', '--client-id', t.id, '--jwk-file', privateFile), /^tenant: jwk\.d: is a private-key member/);
+      expectRefused(await tenantCli('add-key', '--client-id', t.id, '--jwk-file', publicFile), /kid "platform-1" is used twice/);
+      expectRefused(await tenantCli('add-key', '--client-id', t.id, '--jwk-file', path.join(dir, 'missing.json')), /^tenant: --jwk-file .*missing\.json: no such file$/);
+      expectRefused(await tenantCli('add-key', '--client-id', t.id), /--jwk-file is required/, 2);
+      expect((await getTenantRecord(t.id))!.jwt_public_keys).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an existing client_id, a taken sub_domain or db_name, and leaves nothing behind', async () => {
