@@ -17,11 +17,11 @@ jest.mock('../../lib/rooms/identifiers', () => {
 const draw = jest.mocked(identifiers.randomRoomNumber);
 
 const tenant: Tenant = { clientId: '2', subDomain: 'ace.localhost', dbName: 'ace', name: 'Ace', status: 'active', retentionDays: 30 };
-const request = (order_id: number) =>
-  startChatRequest.parse({
-    sub_domain: 'ace.localhost', client_id: 2, db_name: 'ace', user_id: '7', type: 'agent-to-user',
-    order_vendor_id: 1, vendor_id: 1, order_id,
-  });
+const body = (order_id: number) => ({
+  sub_domain: 'ace.localhost', client_id: 2, db_name: 'ace', user_id: '7', type: 'agent-to-user',
+  order_vendor_id: 1, vendor_id: 1, order_id,
+});
+const request = (order_id: number) => startChatRequest.parse(body(order_id));
 
 it('draws again, before creating the room, when the first room number is taken', async () => {
   const agent = { userId: '7', role: 'agent' as const };
@@ -36,4 +36,40 @@ it('draws again, before creating the room, when the first room number is taken',
   expect(owner.Item?.room).toBe(room._id);
   const original = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, taken.room_id) }));
   expect(original.Item?.room).toBe(taken._id);
+});
+
+const owner = async (roomNumber: string) =>
+  (await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: roomNumberKey(tenant, roomNumber), ConsistentRead: true })))
+    .Item?.room;
+
+it('never draws a number an order holds: order numbers are reserved for their order', async () => {
+  const agent = { userId: '7', role: 'agent' as const };
+  const orderNumber = String(randomInt(10_000_000, 100_000_000));
+  const order_id = randomInt(1, 2 ** 40);
+  const withOrderNumber = await startChat(tenant, agent, startChatRequest.parse({ ...body(order_id), order_number: orderNumber }));
+  expect(withOrderNumber.room_id).toBe(orderNumber);
+  expect(await owner(orderNumber)).toBe(`ORDER#${order_id}`);
+  // The order's other conversation shares the number.
+  const vendorSide = await startChat(tenant, agent, startChatRequest.parse({ ...body(order_id), order_number: orderNumber, type: 'agent-to-vendor' }));
+  expect(vendorSide.room_id).toBe(orderNumber);
+
+  draw.mockReturnValueOnce(orderNumber);
+  const generated = await startChat(tenant, agent, request(randomInt(1, 2 ** 40)));
+  expect(generated.room_id).not.toBe(orderNumber);
+  expect(await owner(generated.room_id)).toBe(generated._id);
+});
+
+it('callers who lose the creation race free the numbers they reserved', async () => {
+  const agent = { userId: '7', role: 'agent' as const };
+  const drawn = Array.from({ length: 10 }, () => String(randomInt(10_000_000, 100_000_000)));
+  for (const number of drawn) draw.mockReturnValueOnce(number);
+  const order_id = randomInt(1, 2 ** 40);
+  const rooms = await Promise.all(drawn.map(() => startChat(tenant, agent, request(order_id))));
+
+  const [room] = rooms;
+  expect(new Set(rooms.map((each) => `${each._id}/${each.room_id}`)).size).toBe(1);
+  const owners = await Promise.all(drawn.map(owner));
+  // Exactly the winner's number stays reserved, for the room; every other drawn number is free.
+  expect(owners.filter((each) => each !== undefined)).toEqual([room!._id]);
+  expect(owners[drawn.indexOf(room!.room_id)]).toBe(room!._id);
 });
