@@ -227,14 +227,18 @@ describe('secrets and environment in the prod template', () => {
   });
 
   it('gives each function only the variables it uses', () => {
+    const LOGGING = ['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_SERVICE_NAME'];
     for (const [id, fn] of functions()) {
       const names = Object.keys(variablesOf(fn));
-      const request = requestFunctions(template).some(([requestId]) => requestId === id);
-      expect(names).toEqual(expect.arrayContaining(['CHAT_TABLE', 'TENANTS_TABLE', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']));
-      if (!request) {
+      expect(names).toEqual(expect.arrayContaining(LOGGING));
+      // Only functions allowed into DynamoDB learn its tables.
+      const usesStore = statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).some((action) => /^dynamodb:|^sts:AssumeRole$/.test(action)));
+      expect(`${id}: ${names.some((name) => /^(CHAT_TABLE|TENANTS_TABLE|DYNAMODB_ENDPOINT)$/.test(name))}`).toBe(`${id}: ${usesStore}`);
+      if (!requestFunctions(template).some(([requestId]) => requestId === id)) {
         expect(`${id}: ${names.filter((name) => /^TENANT_|^CURSOR_/.test(name))}`).toBe(`${id}: `);
       }
     }
+    expect(Object.keys(variablesOf(resource('OpenApiLambdaFunction'))).sort()).toEqual(LOGGING);
     expect(Object.keys(variablesOf(resource('StartChatLambdaFunction')))).not.toContain('CURSOR_SECRET_PARAMETER');
   });
 });
