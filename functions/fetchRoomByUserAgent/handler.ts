@@ -8,6 +8,6 @@ import { toRoomWithUsers } from '../../lib/rooms/roomView';
 export const handler = httpApi<FetchRoomByUserAgentRequest>({ body: fetchRoomByUserAgentRequest, tenantFrom: 'body' }).handler(
   async (event) => {
     const page = await fetchRoomByUserAgent(event.tenant, event.actor, event.body);
-    return json(200, { roomData: page.rooms.map(toRoomWithUsers), next_cursor: page.nextCursor });
+    return json(200, { roomData: page.rooms.map((room) => toRoomWithUsers(room, page.role)), next_cursor: page.nextCursor });
   },
 );

@@ -7,5 +7,5 @@ import { toRoomView } from '../../lib/rooms/roomView';
 /** GET /api/v1/chat/rooms — the caller's rooms, newest activity first. */
 export const handler = httpRoute({ params: listRoomsParams, tenantFrom: 'token' }).handler(async (event) => {
   const page = await listRooms(event.tenant, event.actor, event.params);
-  return json(200, { rooms: page.rooms.map(toRoomView), next_cursor: page.nextCursor });
+  return json(200, { rooms: page.rooms.map((room) => toRoomView(room, page.role)), next_cursor: page.nextCursor });
 });

@@ -6,6 +6,7 @@ import {
   reassignParticipantRequest,
   type ReassignParticipantRequest,
 } from '../../lib/rooms/reassignParticipantRequest';
+import { participantRoleOf } from '../../lib/rooms/roomAccess';
 import { toRoomView } from '../../lib/rooms/roomView';
 
 /** PUT /api/v1/chat/rooms/{_id}/participants/{role} — an admin gives a room's slot to someone else. */
@@ -15,5 +16,5 @@ export const handler = httpRoute<typeof reassignParticipantParams, ReassignParti
   tenantFrom: 'token',
 }).handler(async (event) => {
   const room = await reassignParticipant(event.tenant, event.actor, event.params._id, event.params.role, event.body.user_id);
-  return json(200, { message: 'Participant reassigned', roomData: toRoomView(room), status: 200 });
+  return json(200, { message: 'Participant reassigned', roomData: toRoomView(room, participantRoleOf(event.actor)), status: 200 });
 });

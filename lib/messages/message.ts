@@ -1,3 +1,4 @@
+import type { ReadMarks } from '../rooms/readState';
 import type { Role } from '../tenancy/tenant';
 
 /** A chat message as stored and returned. `_id` is a ULID: it sorts in time order. */
@@ -10,6 +11,8 @@ export interface Message {
   sender_type: Role;
   client_message_id?: string;
   created_date: string;
+  /** Stored, never shown: per role, the messages from others a reader of this one has seen. */
+  read_marks?: ReadMarks;
 }
 
 /** The published `messageData`: fixed field order, absent `client_message_id` as null. */

@@ -2,9 +2,11 @@ import { monotonicFactory } from 'ulid';
 import { AppError } from '../errors';
 import { messageCreated } from '../realtime/events';
 import { publishToRoom } from '../realtime/publisher';
+import { readMarksOf } from '../rooms/readState';
 import { roomExpiry } from '../rooms/retention';
 import { loadRoomFor } from '../rooms/roomAccess';
 import { claimClientMessageId, getMessage, putMessage, releaseClientMessageId } from '../store/messages';
+import { countMessageOnRoom } from '../store/roomReadState';
 import { getRoomByRef, touchRoomWithMessage } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { PREVIEW_CHARACTERS, type Message } from './message';
@@ -79,7 +81,7 @@ export const sendMessage = async (
     sender_type: message.sender_type,
     created_date: message.created_date,
   };
-  const touched = await touchRoomWithMessage(tenant, ref, room._id, preview, { now: now.toISOString(), expiresAt: roomExpiry(tenant, now) });
+  let touched = await touchRoomWithMessage(tenant, ref, room._id, preview, { now: now.toISOString(), expiresAt: roomExpiry(tenant, now) });
   if (!touched) {
     const state = await explainFailedTouch(tenant, ref, room._id);
     if (state === 'closed') throw roomClosed();
@@ -87,9 +89,13 @@ export const sendMessage = async (
       if (claimed) await releaseClientMessageId(tenant, ref, message);
       throw new AppError('ROOM_NOT_FOUND', 'Room not found');
     }
+    touched = await countMessageOnRoom(tenant, ref, room._id, message);
   }
 
+  // The counts just after this message: what a reader of it has seen (unread counts).
+  const current = touched ?? room;
+  message = { ...message, read_marks: readMarksOf(current) };
   await putMessage(tenant, ref, message);
-  await publishToRoom(tenant, room, messageCreated(room, message));
+  await publishToRoom(tenant, current, messageCreated(current, message));
   return { message, created: true };
 };

@@ -5,7 +5,9 @@ import { listMessagesParams } from '../messages/listMessagesParams';
 import { sendMessageRequest } from '../messages/sendMessageRequest';
 import { fetchRoomByUserAgentRequest } from '../rooms/fetchRoomByUserAgentRequest';
 import { reassignParticipantParams, reassignParticipantRequest } from '../rooms/reassignParticipantRequest';
+import { markRoomReadRequest } from '../rooms/markRoomReadRequest';
 import { listRoomsParams, roomPathParams } from '../rooms/roomParams';
+import { fetchRoomByUserAgentResponse, markRoomReadResponse, roomResponse, roomsResponse } from '../rooms/roomViewSchema';
 import { startChatRequest } from '../rooms/startChatRequest';
 
 interface Route {
@@ -17,17 +19,29 @@ interface Route {
   body?: z.ZodType;
   params?: z.ZodObject;
   success: number;
+  /** The success body, where documented. */
+  response?: z.ZodType;
 }
 
 /** The routes and the very schemas their handlers validate with: the document cannot drift from the code. */
 export const ROUTES: Route[] = [
   { method: 'post', path: '/api/v1/chat/startChat', operationId: 'startChat', summary: 'Get or create the room of an order conversation', body: startChatRequest, success: 200 },
-  { method: 'post', path: '/api/room/fetchRoomByUserAgent', operationId: 'fetchRoomByUserAgent', summary: "An agent's rooms with their participants (platform-compatible)", body: fetchRoomByUserAgentRequest, success: 200 },
-  { method: 'get', path: '/api/v1/chat/rooms', operationId: 'listRooms', summary: "The caller's rooms, newest activity first", params: listRoomsParams, success: 200 },
-  { method: 'get', path: '/api/v1/chat/rooms/{_id}', operationId: 'getRoom', summary: 'One room with its participants', params: roomPathParams, success: 200 },
+  { method: 'post', path: '/api/room/fetchRoomByUserAgent', operationId: 'fetchRoomByUserAgent', summary: "An agent's rooms with their participants (platform-compatible)", body: fetchRoomByUserAgentRequest, success: 200, response: fetchRoomByUserAgentResponse },
+  { method: 'get', path: '/api/v1/chat/rooms', operationId: 'listRooms', summary: "The caller's rooms, newest activity first", params: listRoomsParams, success: 200, response: roomsResponse },
+  { method: 'get', path: '/api/v1/chat/rooms/{_id}', operationId: 'getRoom', summary: 'One room with its participants', params: roomPathParams, success: 200, response: roomResponse },
   { method: 'post', path: '/api/v1/chat/rooms/{_id}/messages', operationId: 'sendMessage', summary: 'Send a message (idempotent by client_message_id)', params: roomPathParams, body: sendMessageRequest, success: 201 },
   { method: 'get', path: '/api/v1/chat/rooms/{_id}/messages', operationId: 'listMessages', summary: 'Page messages, newest first', params: listMessagesParams, success: 200 },
   { method: 'post', path: '/api/v1/chat/rooms/{_id}/close', operationId: 'closeRoom', summary: 'Close a room', params: roomPathParams, success: 200 },
+  {
+    method: 'post',
+    path: '/api/v1/chat/rooms/{_id}/read',
+    operationId: 'markRoomRead',
+    summary: 'Mark the room read up to a message (participants only; the cursor only moves forward)',
+    params: roomPathParams,
+    body: markRoomReadRequest,
+    success: 200,
+    response: markRoomReadResponse,
+  },
   {
     method: 'put',
     path: '/api/v1/chat/rooms/{_id}/participants/{role}',
@@ -39,8 +53,8 @@ export const ROUTES: Route[] = [
   },
 ];
 
-const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
@@ -102,7 +116,13 @@ export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: Documen
           summary: route.summary,
           parameters: parameters(route),
           ...(route.body && { requestBody: { required: true, content: jsonContent(jsonSchema(route.body)) } }),
-          responses: { [route.success]: { description: 'Success' }, '4XX': errorResponse },
+          responses: {
+            [route.success]: {
+              description: 'Success',
+              ...(route.response && { content: jsonContent(jsonSchema(route.response, 'output')) }),
+            },
+            '4XX': errorResponse,
+          },
         },
       };
       return paths;

@@ -20,6 +20,8 @@ export interface ParticipantRoomsRequest {
 
 export interface RoomsPage {
   rooms: Room[];
+  /** Whose rooms these are: the participant role the unread counts are for. */
+  role: ParticipantRole;
   nextCursor: string | null;
 }
 
@@ -44,7 +46,7 @@ export const listParticipantRooms = async (tenant: Tenant, request: ParticipantR
     status: request.status,
     agentDb: request.agentDb,
   });
-  return { rooms: page.rooms, nextCursor: await encodeCursor(scope, page.lastKey) };
+  return { rooms: page.rooms, role: request.role, nextCursor: await encodeCursor(scope, page.lastKey) };
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { ChatType, ParticipantRole } from './chatType';
+import type { RoomReadState } from './readState';
 
 /** A participant as stored inside its room (one per filled slot). */
 export interface Participant {
@@ -21,8 +22,8 @@ export interface LastMessage {
   created_date: string;
 }
 
-/** A chat room: one per (tenant, order, order vendor, conversation type). */
-export interface Room {
+/** A chat room: one per (tenant, order, order vendor, conversation type); read state as in readState.ts. */
+export interface Room extends RoomReadState {
   _id: string;
   status: boolean;
   type: ChatType;
@@ -39,6 +40,8 @@ export interface Room {
   vendor_user_id?: string;
   participants: Partial<Record<ParticipantRole, Participant>>;
   last_message?: LastMessage;
+  /** Set by startChat's touch of an existing room: its status before that touch (false: it reopened). */
+  status_before_touch?: boolean;
   created_date: string;
   updated_date: string;
   __v: number;

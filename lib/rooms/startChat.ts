@@ -1,3 +1,5 @@
+import { roomOpened } from '../realtime/events';
+import { publishToRoom } from '../realtime/publisher';
 import { releaseRoomNumber } from '../store/roomNumberRelease';
 import { createRoom, getRoomByRef, orderNumberOwner, reserveRoomNumber, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
 import { assertActsAs } from '../tenancy/authorize';
@@ -92,7 +94,10 @@ export const startChat = async (tenant: Tenant, actor: Actor, request: StartChat
 
   for (let attempt = 0; attempt < ENTRY_ATTEMPTS; attempt++) {
     const touched = await touchRoomAsMember(tenant, upsert, entry.seat);
-    if (touched) return touched;
+    if (touched) {
+      if (touched.status_before_touch === false) await publishToRoom(tenant, touched, roomOpened(touched));
+      return touched;
+    }
     // No room and the caller may not create one, or a room that does not let the caller in:
     // either way the same 404. A room that does let them in appeared after the touch: go round.
     if (!entry.mayCreate) throw roomNotFound();

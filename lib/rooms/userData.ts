@@ -1,4 +1,5 @@
 import { PARTICIPANT_ROLES } from './chatType';
+import { readCursorOf } from './readState';
 import type { Room } from './room';
 import { toRoomData } from './roomData';
 
@@ -33,6 +34,8 @@ export const toUserData = (room: Room) => {
         created_date: participant.created_date,
         updated_date: participant.updated_date,
         __v: 0,
+        // Read receipts: how far this participant has read.
+        last_read_message_id: readCursorOf(room, role)?.message_id ?? null,
       },
     ];
   });

@@ -117,6 +117,8 @@ export type RoomSeat = NonNullable<RoomEntry['seat']>;
 export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpsert, seat: RoomSeat | undefined): Promise<Room | undefined> => {
   const update = new UpdateExpression()
     .set('updated_date', input.now)
+    // Whether this touch reopens the room (a `room.opened` event), from the one write.
+    .copy('status_before_touch', 'status')
     .set('status', true)
     .set('expires_at', input.expiresAt);
   for (const [attribute, value] of Object.entries(roomIndexAttributes(tenant, input))) update.set(attribute, value);
@@ -255,8 +257,9 @@ const touchClauses = (tenant: TenantKeyScope, touch: RoomTouch) => {
  * Record a new message on its room: last-message preview, activity time and expiry. Conditional
  * on the room still being this incarnation (`_id`) and open, so a message is never attached to a
  * room that was closed, deleted or recreated meanwhile; and on the preview being older, so
- * concurrent senders can never move it (or the activity time) backwards.
- * False when the condition fails; the caller re-reads the room to tell why.
+ * concurrent senders can never move it (or the activity time) backwards. The same write counts the
+ * message (`message_count`, `sent_<sender role>`: see lib/rooms/readState.ts).
+ * The room as it is now, or undefined when the condition fails; the caller re-reads the room to tell why.
  */
 export const touchRoomWithMessage = async (
   tenant: TenantKeyScope,
@@ -264,28 +267,30 @@ export const touchRoomWithMessage = async (
   roomId: string,
   message: LastMessage,
   touch: RoomTouch,
-): Promise<boolean> => {
+): Promise<Room | undefined> => {
   const touched = touchClauses(tenant, touch);
   try {
-    await documentClient(tenant).send(
+    const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression: `SET last_message = :message, ${touched.clauses}`,
+        UpdateExpression: `SET last_message = :message, ${touched.clauses} ADD message_count :one, #sent :one`,
         ConditionExpression: '#id = :roomId AND #status = :open AND (attribute_not_exists(last_message) OR last_message.#id < :messageId)',
-        ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
+        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}` },
         ExpressionAttributeValues: {
           ':message': message,
           ...touched.values,
           ':roomId': roomId,
           ':open': true,
           ':messageId': message._id,
+          ':one': 1,
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return toRoom(Attributes!);
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 };

@@ -35,6 +35,12 @@ export class UpdateExpression {
     return this;
   }
 
+  /** `target = source`: the source's value before this update (the update reads the item as it was). */
+  copy(target: string, source: string): this {
+    this.clauses.push(`${this.name(target)} = ${this.name(source)}`);
+    return this;
+  }
+
   toString(): string {
     return `SET ${this.clauses.join(', ')}`;
   }

@@ -178,7 +178,7 @@ describe('IAM in the prod template', () => {
       .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
       .sort();
-    expect(pushing).toEqual(['CloseRoomLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
+    expect(pushing).toEqual(['CloseRoomLambdaFunction', 'MarkRoomReadLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
     for (const id of pushing) {
       expect(JSON.stringify(resource(id).Properties.Environment.Variables.WEBSOCKET_ENDPOINT)).toContain('WebsocketsApi');
       const manage = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('execute-api:ManageConnections'))!;

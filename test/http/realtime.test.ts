@@ -129,4 +129,121 @@ describe('realtime over WebSocket', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
+
+  it('tells both participants that a room reopened when startChat touches a closed room', async () => {
+    const { roomId, agent, customer, order } = await openConversation();
+    const customerPhone = await track(customer.token);
+    expect((await api('POST', `/api/v1/chat/rooms/${roomId}/close`, agent.token)).status).toBe(200);
+    const again = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' });
+    expect(again.status).toBe(200);
+    const frame = await customerPhone.waitFor((candidate) => candidate.event === 'room.opened');
+    expect(frame).toEqual({ event: 'room.opened', roomData: expect.objectContaining({ _id: roomId, status: true }) });
+    // A touch of an open room is no news.
+    expect((await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' })).status).toBe(200);
+    customerPhone.send({ action: 'ping' });
+    await customerPhone.waitFor((candidate) => candidate.event === 'pong');
+    expect(customerPhone.frames.filter((candidate) => candidate.event === 'room.opened')).toHaveLength(1);
+  });
 });
+
+describe('read state', () => {
+  const read = (token: string, roomId: string, body: unknown) => api('POST', `/api/v1/chat/rooms/${roomId}/read`, token, body);
+  const roomOf = async (token: string, roomId: string) => (await api('GET', `/api/v1/chat/rooms/${roomId}`, token)).body.roomData;
+
+  it('read → room.read at the other side, unread 20 → 0, receipts in user_Data, counts in every listing', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const agentPhone = await track(agent.token);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await send(agent.token, roomId, `update ${i}`)).body.messageData._id);
+    // The customer's own message is never unread for them.
+    const own = (await send(customer.token, roomId, 'thanks')).body.messageData._id;
+
+    expect(await roomOf(customer.token, roomId)).toMatchObject({ unread_count: 20, last_read_message_id: null });
+    expect(await roomOf(agent.token, roomId)).toMatchObject({ unread_count: 1, last_read_message_id: null });
+    const listed = await api('GET', '/api/v1/chat/rooms', customer.token);
+    expect(listed.body.rooms.find((room: any) => room._id === roomId)).toMatchObject({ unread_count: 20, last_read_message_id: null });
+
+    const halfway = await read(customer.token, roomId, { message_id: ids[9] });
+    expect(halfway.status).toBe(200);
+    expect(Object.keys(halfway.body)).toEqual(['roomData', 'last_read_message_id']);
+    expect(halfway.body).toMatchObject({ roomData: { _id: roomId, unread_count: 10, last_read_message_id: ids[9] }, last_read_message_id: ids[9] });
+    const receipt = await agentPhone.waitFor((frame) => frame.event === 'room.read');
+    expect(receipt).toEqual({
+      event: 'room.read',
+      roomData: expect.objectContaining({ _id: roomId }),
+      reader: { user_type: 'user', user_id: customer.id },
+      message_id: ids[9],
+    });
+
+    const all = await read(customer.token, roomId, { message_id: own });
+    expect(all.body).toMatchObject({ roomData: { unread_count: 0, last_read_message_id: own }, last_read_message_id: own });
+    await agentPhone.waitFor((frame) => frame.event === 'room.read' && frame.message_id === own);
+
+    // Backwards changes nothing and is no news.
+    const older = await read(customer.token, roomId, { message_id: ids[3] });
+    expect(older.status).toBe(200);
+    expect(older.body).toMatchObject({ roomData: { unread_count: 0 }, last_read_message_id: own });
+
+    const seenByAgent = await roomOf(agent.token, roomId);
+    expect(seenByAgent.user_Data.map((user: any) => [user.user_type, user.last_read_message_id])).toEqual([
+      ['agent', null],
+      ['user', own],
+    ]);
+    const fetched = await api('POST', '/api/room/fetchRoomByUserAgent', agent.token, { ...TENANT_1, agent_id: agent.id });
+    expect(fetched.body.roomData.find((room: any) => room._id === roomId)).toMatchObject({ unread_count: 1, last_read_message_id: null });
+
+    agentPhone.send({ action: 'ping' });
+    await agentPhone.waitFor((frame) => frame.event === 'pong');
+    expect(agentPhone.frames.filter((frame) => frame.event === 'room.read')).toHaveLength(2);
+  });
+
+  it('refuses a message of another room (400), non-participants and admins (404)', async () => {
+    const first = await openConversation();
+    const second = await openConversation();
+    const theirs = (await send(second.agent.token, second.roomId, 'elsewhere')).body.messageData._id;
+    const mine = (await send(first.agent.token, first.roomId, 'here')).body.messageData._id;
+
+    const bad = await read(first.customer.token, first.roomId, { message_id: theirs });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ path: 'message_id' }] });
+    const malformed = await read(first.customer.token, first.roomId, { message_id: 'nope' });
+    expect(malformed.body).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', errors: [{ path: 'message_id' }] });
+    expect((await read(second.customer.token, first.roomId, { message_id: mine })).status).toBe(404);
+    expect((await read(await tokenFor(1, newId(), 'admin'), first.roomId, { message_id: mine })).status).toBe(404);
+    expect((await read(await tokenFor(2, first.customer.id, 'user'), first.roomId, { message_id: mine })).status).toBe(404);
+    expect(await roomOf(first.customer.token, first.roomId)).toMatchObject({ unread_count: 1, last_read_message_id: null });
+  });
+
+  it('counts every message of 30 concurrent senders once', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => send(i % 3 ? agent.token : customer.token, roomId, `burst ${i}`)));
+    expect(replies.every((reply) => reply.status === 201)).toBe(true);
+    expect(await roomOf(customer.token, roomId)).toMatchObject({ unread_count: 20 });
+    expect(await roomOf(agent.token, roomId)).toMatchObject({ unread_count: 10 });
+  });
+});
+
+describe('delivery latency', () => {
+  it('measures send → event at the other participant over 100 messages (reported, not asserted)', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const customerPhone = await track(customer.token);
+    const toEvent: number[] = [];
+    const toResponse: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const started = performance.now();
+      const arrived = customerPhone.waitFor((frame) => frame.event === 'message.created' && frame.messageData.text === `ping ${i}`);
+      const reply = await send(agent.token, roomId, `ping ${i}`);
+      toResponse.push(performance.now() - started);
+      expect(reply.status).toBe(201);
+      await arrived;
+      toEvent.push(customerPhone.arrivals.at(-1)! - started);
+    }
+    const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1]!.toFixed(1);
+    console.log(
+      `realtime latency over 100 messages (local stack): send→event p50 ${percentile(toEvent, 50)} ms, p99 ${percentile(toEvent, 99)} ms; ` +
+        `send→201 p50 ${percentile(toResponse, 50)} ms, p99 ${percentile(toResponse, 99)} ms`,
+    );
+    expect(toEvent).toHaveLength(100);
+  });
+});
+

@@ -70,7 +70,7 @@ describe('rooms against the local DynamoDB', () => {
 
     const page = await fetchRoomByUserAgent(tenant1, agent, request());
     expect(page.rooms.map((r) => r._id)).toEqual([room._id]);
-    const [listed] = page.rooms.map(toRoomWithUsers);
+    const [listed] = page.rooms.map((r) => toRoomWithUsers(r, page.role));
     expect(listed!.user_Data.map((user) => [user.user_type, user.user_id])).toEqual([
       ['agent', agent.userId],
       ['user', customer.userId],

@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 export interface SocketClient {
   /** Every JSON frame received so far, in order. */
   frames: any[];
+  /** performance.now() at each frame's arrival, index for index with `frames`. */
+  arrivals: number[];
   send(frame: unknown): void;
   /** Resolves with the first frame (from the start) matching, or rejects at the deadline. */
   waitFor(match: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
@@ -29,8 +31,10 @@ export const connect = (options: { token?: string; header?: string; url?: string
     const url = options.url ?? (options.token === undefined ? wsUrl() : `${wsUrl()}/?token=${encodeURIComponent(options.token)}`);
     const socket = new WebSocket(url, options.header ? { headers: { Authorization: options.header } } : {});
     const frames: any[] = [];
+    const arrivals: number[] = [];
     const listeners = new Set<() => void>();
     socket.on('message', (data) => {
+      arrivals.push(performance.now());
       frames.push(JSON.parse(String(data)));
       for (const listener of listeners) listener();
     });
@@ -59,6 +63,7 @@ export const connect = (options: { token?: string; header?: string; url?: string
         });
       resolve({
         frames,
+        arrivals,
         socket,
         send: (frame) => socket.send(JSON.stringify(frame)),
         waitFor: async (match, timeoutMs) => (await waitForCount(match, 1, timeoutMs))[0],

@@ -1,0 +1,44 @@
+import { AppError } from '../errors';
+import { roomRead } from '../realtime/events';
+import { publishToRoom } from '../realtime/publisher';
+import { getMessage } from '../store/messages';
+import { advanceReadCursor } from '../store/roomReadState';
+import { getRoomByRef } from '../store/rooms';
+import type { Actor, Tenant } from '../tenancy/tenant';
+import type { ParticipantRole } from './chatType';
+import type { MarkRoomReadRequest } from './markRoomReadRequest';
+import type { Room } from './room';
+import { loadRoomFor, participantRoleOf } from './roomAccess';
+
+export interface RoomRead {
+  room: Room;
+  /** The caller's participant role in the room: whose read state the answer shows. */
+  role: ParticipantRole;
+}
+
+const roomNotFound = () => new AppError('ROOM_NOT_FOUND', 'Room not found');
+
+/**
+ * `POST /api/v1/chat/rooms/{_id}/read`: a participant has read up to `message_id`. The cursor only
+ * moves forward (an older id changes nothing and is still a success); the room's other
+ * participants' connections hear `room.read` when it moves. Admins are not participants: 404.
+ */
+export const markRoomRead = async (tenant: Tenant, actor: Actor, roomId: string, request: MarkRoomReadRequest): Promise<RoomRead> => {
+  const role = participantRoleOf(actor);
+  if (!role) throw roomNotFound();
+  const { room, ref } = await loadRoomFor(tenant, actor, roomId);
+  const message = await getMessage(tenant, ref, request.message_id);
+  if (!message || message.room_id !== room._id) {
+    throw new AppError('VALIDATION_ERROR', 'Request body is invalid', [{ path: 'message_id', message: 'is not a message of this room' }]);
+  }
+  const cursor = { message_id: message._id, seen: message.read_marks?.[role] ?? 0 };
+  const moved = await advanceReadCursor(tenant, ref, room._id, role, cursor);
+  if (moved) {
+    await publishToRoom(tenant, moved, roomRead(moved, { user_type: role, user_id: actor.userId }, message._id));
+    return { room: moved, role };
+  }
+  // Nothing moved: the cursor is already at or past this message, or the room went meanwhile.
+  const current = await getRoomByRef(tenant, ref);
+  if (!current || current._id !== room._id) throw roomNotFound();
+  return { room: current, role };
+};

@@ -1,0 +1,41 @@
+import type { Role } from '../tenancy/tenant';
+import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
+
+/**
+ * Read state lives on the room item, so a listing computes every room's unread count from the
+ * room alone (no request per room):
+ * - `message_count` and `sent_<role>` count the room's messages, all and per sender role;
+ * - `read_<role>` is a participant's cursor: the last message they read and how many messages
+ *   from others they had seen with it (`seen`).
+ * Unread for a role = messages from others (`message_count - sent_<role>`) − `seen`.
+ */
+export interface ReadCursor {
+  message_id: string;
+  seen: number;
+}
+
+export type ReadCounters = { message_count?: number } & Partial<Record<`sent_${Role}`, number>>;
+
+export type ReadCursors = Partial<Record<`read_${ParticipantRole}`, ReadCursor>>;
+
+export type RoomReadState = ReadCounters & ReadCursors;
+
+/** Per participant role: how many messages from others the room holds (what a reader of everything has seen). */
+export type ReadMarks = Record<ParticipantRole, number>;
+
+const othersCount = (state: ReadCounters, role: ParticipantRole): number => (state.message_count ?? 0) - (state[`sent_${role}`] ?? 0);
+
+/** Stored with each message: what a reader of that message has seen, per role, from the counts just after it. */
+export const readMarksOf = (state: ReadCounters): ReadMarks =>
+  Object.fromEntries(PARTICIPANT_ROLES.map((role) => [role, othersCount(state, role)])) as ReadMarks;
+
+export const readCursorOf = (state: RoomReadState, role: ParticipantRole): ReadCursor | undefined => state[`read_${role}`];
+
+export const unreadCount = (state: RoomReadState, role: ParticipantRole): number =>
+  Math.max(0, othersCount(state, role) - (readCursorOf(state, role)?.seen ?? 0));
+
+/** The caller's read state as every room view shows it; an admin (no participant) sees nulls. */
+export const readStateFor = (state: RoomReadState, viewer: ParticipantRole | undefined) => ({
+  unread_count: viewer ? unreadCount(state, viewer) : null,
+  last_read_message_id: viewer ? (readCursorOf(state, viewer)?.message_id ?? null) : null,
+});
