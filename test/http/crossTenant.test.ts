@@ -29,6 +29,7 @@ interface Victim {
   customer: Person;
   cursors: { rooms: string; messages: string; fetchRooms: string };
   clientMessageId: string;
+  messageIds: string[];
 }
 
 interface Attacker {
@@ -137,6 +138,11 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
       { method: 'PUT', path: roomPath(victim, '/participants/user'), body: { user_id: attacker.id } },
     ],
   },
+  {
+    route: 'POST /api/v1/chat/rooms/{_id}/read',
+    // Moving a participant's read cursor (or learning it) with the room's own message ids.
+    attempts: (victim) => victim.messageIds.map((message_id) => ({ method: 'POST', path: roomPath(victim, '/read'), body: { message_id } })),
+  },
 ];
 
 /** Distinct strings only tenant 1's room holds; none of them is something an attacker sends. */
@@ -182,6 +188,7 @@ const setUpVictim = async () => {
     customer,
     cursors: { rooms: rooms.body.next_cursor, messages: messages.body.next_cursor, fetchRooms: fetchRooms.body.next_cursor },
     clientMessageId,
+    messageIds,
   };
   for (const cursor of Object.values(victim.cursors)) expect(cursor).toEqual(expect.any(String));
   const canaries = [roomId, second.body.roomData._id, ...secrets.texts, secrets.username, secrets.email, ...messageIds, clientMessageId];

@@ -21,11 +21,11 @@ describe('POST /api/room/fetchRoomByUserAgent', () => {
     expect(Object.keys(reply.body)).toEqual(['roomData', 'next_cursor']);
     expect(reply.body.roomData).toHaveLength(1);
     const [room] = reply.body.roomData;
-    expect(Object.keys(room)).toEqual([...ROOM_FIELDS, 'user_Data']);
+    expect(Object.keys(room)).toEqual([...ROOM_FIELDS, 'unread_count', 'last_read_message_id', 'user_Data']);
     expect(room).toMatchObject({ _id: roomId, status: true, type: 'agent_to_user', agent_id: agent.id, order_user_id: customer.id, client_id: '1' });
     expect(room.user_Data).toHaveLength(2);
     for (const user of room.user_Data) {
-      expect(Object.keys(user)).toEqual(USER_FIELDS);
+      expect(Object.keys(user)).toEqual([...USER_FIELDS, 'last_read_message_id']);
       for (const field of USER_FIELDS) expect(user[field]).not.toBeNull();
     }
     expect(room.user_Data[0]).toMatchObject({ user_type: 'agent', user_id: agent.id, room_id: roomId, email: '', username: '', room_name: room.room_name });
@@ -128,7 +128,7 @@ describe('GET /api/v1/chat/rooms/{_id}', () => {
       const reply = await api('GET', `/api/v1/chat/rooms/${roomId}`, who.token);
       expect(reply.status).toBe(200);
       expect(reply.body.status).toBe(200);
-      expect(Object.keys(reply.body.roomData)).toEqual([...ROOM_FIELDS, 'user_Data', 'last_message']);
+      expect(Object.keys(reply.body.roomData)).toEqual([...ROOM_FIELDS, 'unread_count', 'last_read_message_id', 'user_Data', 'last_message']);
       expect(reply.body.roomData.user_Data.map((user: { user_id: string }) => user.user_id)).toEqual([agent.id, customer.id]);
     }
     expectError(await api('GET', `/api/v1/chat/rooms/${roomId}`, (await person(1, 'agent')).token), 404, 'ROOM_NOT_FOUND');
