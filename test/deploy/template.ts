@@ -107,8 +107,6 @@ export const wildcardsIn = (role: Resource): string[] =>
       if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
       // Connection ids are made at connect time: the stage's own @connections, nothing wider.
       if (/:execute-api:.*\$\{WebsocketsApi\}\/[a-z]+\/POST\/@connections\/\*$/.test(arn)) return false;
-      // Pushes to the stage's own WebSocket connections, whose ids are not known in advance.
-      if (arn.includes(':execute-api:')) return !/:\$\{WebsocketsApi\}\/[A-Za-z0-9-]+\/POST\/@connections\/\*$/.test(arn);
       return arn.includes('*');
     }),
   ]);
