@@ -130,6 +130,19 @@ describe('realtime over WebSocket', () => {
     }
   });
 
+  it('follows membership: after a slot changes hands, the new holder hears the room and the old one does not', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const successor = await person(1, 'user');
+    const [before, after] = [await track(customer.token), await track(successor.token)];
+    const admin = await tokenFor(1, newId(), 'admin');
+    expect((await api('PUT', `/api/v1/chat/rooms/${roomId}/participants/user`, admin, { user_id: successor.id })).status).toBe(200);
+    expect((await send(agent.token, roomId, 'who is there now?')).status).toBe(201);
+    await after.waitFor(isMessage(roomId));
+    before.send({ action: 'ping' });
+    await before.waitFor((frame) => frame.event === 'pong');
+    expect(before.frames.filter(isMessage(roomId))).toEqual([]);
+  });
+
   it('tells both participants that a room reopened when startChat touches a closed room', async () => {
     const { roomId, agent, customer, order } = await openConversation();
     const customerPhone = await track(customer.token);
