@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". */
 export const optionalField = <S extends z.ZodType>(schema: S) =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A platform id: a positive integer up to 2^53−1, sent as a JSON number or a numeric string.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorParam, limitParam } from '../http/paging';
 import { roomIdParam } from '../rooms/roomParams';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCEPTED_TYPES, parseChatType, type ConversationType } from './chatType';
 
 /** Every spelling clients use: `agent-to-user` and `agent_to_user`, either side first. */

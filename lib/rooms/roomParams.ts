@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameField } from '../fields';
 import { cursorParam, limitParam } from '../http/paging';
 import { PARTICIPANT_ROLES } from './chatType';

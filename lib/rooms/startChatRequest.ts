@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
 import { SLOT_OF_ROLE } from './chatType';

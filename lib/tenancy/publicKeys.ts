@@ -1,5 +1,5 @@
 import { importJWK, type CryptoKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A tenant's public signing keys (JWK, RFC 7517): tokens signed by the tenant's platform with a

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
 import { algorithmOf, importPublicKey } from './publicKeys';

@@ -1,5 +1,5 @@
 import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { platformId } from '../ids';
 import type { TenantKeyScope } from '../store/keys';
 import { ROLES, type Actor } from '../tenancy/tenant';

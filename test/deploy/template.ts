@@ -1,20 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
-
-/** The environment without any AWS credentials or profile: packaging must not need an account. */
-const credentialFree = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && name !== 'DYNAMODB_ENDPOINT' && name !== 'WEBSOCKET_ENDPOINT') env[name] = value;
-  }
-  return { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' };
-};
+import { functionArtifacts, packageService, readZip, type FunctionArtifact, type ZipEntry } from '../../scripts/package/artifacts';
 
 export interface Resource {
   Type: string;
@@ -28,23 +15,31 @@ export interface Template {
   Conditions?: Record<string, any>;
 }
 
-/** `serverless package --stage <stage>` into a temporary folder; the CloudFormation it produced. */
-export const packageTemplate = async (stage = 'prod', env: NodeJS.ProcessEnv = {}): Promise<Template> => {
+/** A function's packaged zip, read into memory. */
+export type PackagedFunction = FunctionArtifact & { entries: ZipEntry[] };
+
+/**
+ * `serverless package --stage <stage>` into a temporary folder (`env` on top of a credential-free
+ * environment): the CloudFormation and each function's zip.
+ */
+export const packageStage = async (
+  stage = 'prod',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ template: Template; functions: PackagedFunction[] }> => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'chat-rooms-package-'));
-  // Its own bundle folder, so packaging never deletes the build of a running `npm start`.
-  const workFolder = path.join('.esbuild', `package-${process.pid}`);
   try {
-    await run(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', outDir], {
-      cwd: ROOT,
-      env: { ...credentialFree(), ...env, ESBUILD_WORK_FOLDER: workFolder },
-      timeout: 120_000,
-    });
-    return JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    await packageService({ stage, outDir, env });
+    const template = JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    const functions = functionArtifacts(outDir).map((artifact) => ({ ...artifact, entries: readZip(artifact.zip) }));
+    return { template, functions };
   } finally {
-    rmSync(path.join(ROOT, workFolder), { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
   }
 };
+
+/** The CloudFormation `serverless package --stage <stage>` produces. */
+export const packageTemplate = async (stage = 'prod', env: NodeJS.ProcessEnv = {}): Promise<Template> =>
+  (await packageStage(stage, env)).template;
 
 export const ofType = (template: Template, type: string): Array<[string, Resource]> =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
