@@ -1,9 +1,12 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /** Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". */
-export const optionalField = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((value) => (value === null || value === '' ? undefined : value), schema.optional());
+export const optionalField = <S extends z.ZodMiniType>(schema: S) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === null || value === '' ? undefined : value)) as z.ZodMiniTransform<z.input<S> | undefined, unknown>,
+    z.optional(schema),
+  );
 
 /** A trimmed, non-empty name of at most `max` characters (domains, database names, …). */
 export const nameField = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));

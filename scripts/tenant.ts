@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from '../lib/zod';
 import { targetRegistry } from './registryTarget';
 
 const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--region <region>]
@@ -113,7 +113,7 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
 
 /** One line: a schema's first complaint names the field, like the API's error bodies do. */
 const oneLine = (error: unknown): string => {
-  if (error instanceof z.ZodError) {
+  if (error instanceof z.core.$ZodError) {
     return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
   }
   if (error instanceof Error && error.name === 'ResourceNotFoundException') return `registry table not found: ${error.message}`;

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { config } from '../config';
 import { logger } from '../log';
 import { metrics } from '../metrics';
@@ -26,7 +26,7 @@ const securityHeaders = () => httpSecurityHeaders({ reportingEndpoints: false } 
 
 export interface HttpApiOptions {
   /** The request body's schema; omit on routes without a body. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   tenantFrom: TenantMiddlewareOptions['from'];
 }
 

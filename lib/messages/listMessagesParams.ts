@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { cursorParam, limitParam } from '../http/paging';
 import { roomIdParam } from '../rooms/roomParams';
 
 /** `GET /api/v1/chat/rooms/{_id}/messages?limit=&cursor=`. */
 export const listMessagesParams = z.object({
   _id: roomIdParam,
-  limit: limitParam(100).default(50),
+  limit: z._default(limitParam(100), 50),
   cursor: cursorParam,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const MAX_MESSAGE_CHARACTERS = 4000;
 
@@ -12,13 +12,14 @@ const characters = (text: string) => [...text].length;
 export const sendMessageRequest = z.object({
   text: z
     .string({ error: 'must be a string' })
-    .trim()
-    .refine((text) => characters(text) >= 1, 'must not be empty')
-    .refine((text) => characters(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`),
-  client_message_id: z
-    .string({ error: 'must be a string' })
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')
-    .optional(),
+    .check(
+      z.trim(),
+      z.refine((text) => characters(text) >= 1, 'must not be empty'),
+      z.refine((text) => characters(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`),
+    ),
+  client_message_id: z.optional(
+    z.string({ error: 'must be a string' }).check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')),
+  ),
 });
 
 export type SendMessageRequest = z.output<typeof sendMessageRequest>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { ERROR_STATUS } from '../errors';
 import packageJson from '../../package.json';
 import { listMessagesParams } from '../messages/listMessagesParams';
@@ -16,11 +16,11 @@ interface Route {
   /** The serverless.yml function serving the route: client generators name their methods after it. */
   operationId: string;
   summary: string;
-  body?: z.ZodType;
-  params?: z.ZodObject;
+  body?: z.ZodMiniType;
+  params?: z.ZodMiniObject;
   success: number;
   /** The success body, where documented. */
-  response?: z.ZodType;
+  response?: z.ZodMiniType;
 }
 
 /** The routes and the very schemas their handlers validate with: the document cannot drift from the code. */
@@ -53,7 +53,7 @@ export const ROUTES: Route[] = [
   },
 ];
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output' = 'input') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { PONG } from './events';
 
 /** Frames a client may send; the route key is `action` (API Gateway's default selection expression). */

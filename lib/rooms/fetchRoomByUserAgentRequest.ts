@@ -1,10 +1,9 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
 import { cursorParam, limitParam } from '../http/paging';
 import { rolesOf } from './chatType';
 import { chatTypeFilter } from './chatTypeSchema';
-
 
 /**
  * `POST /api/room/fetchRoomByUserAgent`: the platform's body (`sub_domain`, `client_id`,
@@ -18,7 +17,7 @@ export const fetchRoomByUserAgentRequest = z.object({
   agent_id: platformId,
   agent_db: optional(name(64)),
   type: optional(
-    chatTypeFilter.refine((type) => rolesOf(type).includes('agent'), 'must be a conversation type with an agent'),
+    chatTypeFilter.check(z.refine((type) => rolesOf(type).includes('agent'), 'must be a conversation type with an agent')),
   ),
   // Legacy clients page nothing: without a limit they get the newest 100 rooms, the most a page holds.
   limit: optional(limitParam(100)),

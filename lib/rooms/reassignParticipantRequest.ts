@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { platformId } from '../ids';
 import { PARTICIPANT_ROLES } from './chatType';
 import { roomIdParam } from './roomParams';

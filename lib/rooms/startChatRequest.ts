@@ -1,20 +1,23 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
 import { SLOT_OF_ROLE } from './chatType';
 import { chatTypeField } from './chatTypeSchema';
 
 const orderNumber = z.union(
-  [z.string().regex(/^[0-9]{8}$/), z.number().int().min(10_000_000).max(99_999_999).transform(String)],
+  [
+    z.string().check(z.regex(/^[0-9]{8}$/)),
+    z.pipe(z.number().check(z.int(), z.minimum(10_000_000), z.maximum(99_999_999)), z.transform(String)),
+  ],
   { error: 'must be the order\'s 8-digit number' },
 );
 
 /** Optional profile of the caller, shown to the other participants. */
 export const participantProfile = z.object({
-  username: optional(z.string().trim().max(200)),
-  email: optional(z.string().trim().max(320)),
-  phone_num: optional(z.string().trim().max(40)),
-  display_image: optional(z.string().trim().max(2048)),
+  username: optional(z.string().check(z.trim(), z.maxLength(200))),
+  email: optional(z.string().check(z.trim(), z.maxLength(320))),
+  phone_num: optional(z.string().check(z.trim(), z.maxLength(40))),
+  display_image: optional(z.string().check(z.trim(), z.maxLength(2048))),
 });
 
 /**
@@ -38,14 +41,16 @@ export const startChatRequest = z
     order_number: optional(orderNumber),
     participant: optional(participantProfile),
   })
-  .superRefine((body, ctx) => {
-    // The initiator's own slot is `user_id`; a different value for it is a contradiction.
-    const slot = SLOT_OF_ROLE[body.type.initiator];
-    const sent = body[slot];
-    if (sent !== undefined && sent !== body.user_id) {
-      ctx.addIssue({ code: 'custom', path: [slot], message: `must equal user_id for type ${body.type.type}` });
-    }
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      // The initiator's own slot is `user_id`; a different value for it is a contradiction.
+      const slot = SLOT_OF_ROLE[body.type.initiator];
+      const sent = body[slot];
+      if (sent !== undefined && sent !== body.user_id) {
+        ctx.addIssue({ code: 'custom', path: [slot], message: `must equal user_id for type ${body.type.type}` });
+      }
+    }),
+  );
 
 export type StartChatRequest = z.output<typeof startChatRequest>;
 export type ParticipantProfile = z.output<typeof participantProfile>;

@@ -1,5 +1,5 @@
 import { importJWK, type CryptoKey } from 'jose';
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * A tenant's public signing keys (JWK, RFC 7517): tokens signed by the tenant's platform with a
@@ -9,15 +9,15 @@ import * as z from 'zod';
 export const ALGORITHM_OF_KEY = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' } as const;
 export type PublicKeyAlgorithm = (typeof ALGORITHM_OF_KEY)[keyof typeof ALGORITHM_OF_KEY];
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding');
-const privateMember = z.never({ error: 'is a private-key member: register the public key only' }).optional();
+const base64url = z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding'));
+const privateMember = z.optional(z.never({ error: 'is a private-key member: register the public key only' }));
 
 /** Members every public JWK may carry besides its key material; `kid` is required to select it. */
 const common = {
-  kid: z.string().trim().min(1, 'must name the key').max(200),
-  use: z.literal('sig', { error: 'must be "sig"' }).optional(),
-  key_ops: z.array(z.literal('verify', { error: 'must be "verify"' })).optional(),
-  ext: z.boolean().optional(),
+  kid: z.string().check(z.trim(), z.minLength(1, 'must name the key'), z.maxLength(200)),
+  use: z.optional(z.literal('sig', { error: 'must be "sig"' })),
+  key_ops: z.optional(z.array(z.literal('verify', { error: 'must be "verify"' }))),
+  ext: z.optional(z.boolean()),
   d: privateMember,
 };
 
@@ -28,15 +28,15 @@ const ecKey = z.strictObject({
   crv: z.literal('P-256', { error: 'must be P-256 (ES256)' }),
   x: base64url,
   y: base64url,
-  alg: z.literal('ES256', { error: 'must be ES256 for a P-256 key' }).optional(),
+  alg: z.optional(z.literal('ES256', { error: 'must be ES256 for a P-256 key' })),
   ...common,
 });
 
 const rsaKey = z.strictObject({
   kty: z.literal('RSA'),
-  n: base64url.refine((n) => Buffer.from(n, 'base64url').length * 8 >= MIN_RSA_BITS, `must be at least ${MIN_RSA_BITS} bits`),
+  n: base64url.check(z.refine((n) => Buffer.from(n, 'base64url').length * 8 >= MIN_RSA_BITS, `must be at least ${MIN_RSA_BITS} bits`)),
   e: base64url,
-  alg: z.literal('RS256', { error: 'must be RS256 for an RSA key' }).optional(),
+  alg: z.optional(z.literal('RS256', { error: 'must be RS256 for an RSA key' })),
   p: privateMember,
   q: privateMember,
   dp: privateMember,
@@ -49,7 +49,7 @@ const okpKey = z.strictObject({
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519', { error: 'must be Ed25519 (EdDSA)' }),
   x: base64url,
-  alg: z.enum(['EdDSA', 'Ed25519'], { error: 'must be EdDSA for an Ed25519 key' }).optional(),
+  alg: z.optional(z.enum(['EdDSA', 'Ed25519'], { error: 'must be EdDSA for an Ed25519 key' })),
   ...common,
 });
 

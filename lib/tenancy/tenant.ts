@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { platformId } from '../ids';
 import { publicJwk } from './publicKeys';
 
@@ -8,14 +8,14 @@ export const ROLES = ['agent', 'user', 'vendor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The host the tenant's platform runs on: a host name or an IP address. */
-export const tenantSubDomain = z.union([z.ipv4(), z.ipv6(), z.hostname().max(253)], {
+export const tenantSubDomain = z.union([z.ipv4(), z.ipv6(), z.hostname().check(z.maxLength(253))], {
   error: 'must be a host name or an IP address',
 });
 
 /** The tenant's database: a plain identifier (letters, digits, underscores; not starting with a digit). */
 export const tenantDbName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, _; at most 64 characters)');
+  .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, _; at most 64 characters)'));
 
 /** The longest token lifetime a tenant accepts unless it sets its own. */
 export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 60 * 60;
@@ -25,30 +25,32 @@ export const tenantRecordFields = z.object({
   client_id: platformId,
   sub_domain: tenantSubDomain,
   db_name: tenantDbName,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   status: z.enum(['active', 'suspended']),
   /** HS256 keys; the first signs, all verify, so a key can be rotated without downtime. */
-  jwt_secrets: z.array(z.string().min(32, 'must be at least 32 characters')).min(1).optional(),
+  jwt_secrets: z.optional(z.array(z.string().check(z.minLength(32, 'must be at least 32 characters'))).check(z.minLength(1))),
   /** Public keys of the tenant's platform (ES256, RS256, EdDSA); a token's `kid` picks one. */
-  jwt_public_keys: z.array(publicJwk).min(1).optional(),
+  jwt_public_keys: z.optional(z.array(publicJwk).check(z.minLength(1))),
   /** Tokens whose `exp` lies further ahead than this are refused (DEFAULT_MAX_TOKEN_TTL_SECONDS when unset). */
-  max_token_ttl_seconds: z.number().int().positive().optional(),
+  max_token_ttl_seconds: z.optional(z.number().check(z.int(), z.positive())),
   /** When set, a token's `iss` / `aud` must be this. */
-  token_issuer: z.string().min(1).optional(),
-  token_audience: z.string().min(1).optional(),
-  retention_days: z.number().int().positive().default(30),
+  token_issuer: z.optional(z.string().check(z.minLength(1))),
+  token_audience: z.optional(z.string().check(z.minLength(1))),
+  retention_days: z._default(z.number().check(z.int(), z.positive()), 30),
 });
 
 /** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
-export const tenantRecord = tenantRecordFields.superRefine((record, ctx) => {
-  if (!record.jwt_secrets && !record.jwt_public_keys) {
-    ctx.addIssue({ code: 'custom', path: ['jwt_secrets'], message: 'a tenant needs jwt_secrets or jwt_public_keys (or both)' });
-  }
-  const kids = (record.jwt_public_keys ?? []).map((key) => key.kid);
-  kids.forEach((kid, index) => {
-    if (kids.indexOf(kid) !== index) ctx.addIssue({ code: 'custom', path: ['jwt_public_keys', index, 'kid'], message: `kid "${kid}" is used twice` });
-  });
-});
+export const tenantRecord = tenantRecordFields.check(
+  z.superRefine((record, ctx) => {
+    if (!record.jwt_secrets && !record.jwt_public_keys) {
+      ctx.addIssue({ code: 'custom', path: ['jwt_secrets'], message: 'a tenant needs jwt_secrets or jwt_public_keys (or both)' });
+    }
+    const kids = (record.jwt_public_keys ?? []).map((key) => key.kid);
+    kids.forEach((kid, index) => {
+      if (kids.indexOf(kid) !== index) ctx.addIssue({ code: 'custom', path: ['jwt_public_keys', index, 'kid'], message: `kid "${kid}" is used twice` });
+    });
+  }),
+);
 
 export type TenantRecord = z.output<typeof tenantRecord>;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { optionalField } from '../fields';
 import { platformId } from '../ids';
 import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
@@ -15,7 +15,7 @@ export const addTenantInput = z.object({
   client_id: platformId,
   sub_domain: tenantSubDomain,
   db_name: tenantDbName,
-  name: optionalField(z.string().trim().min(1).max(200)),
+  name: optionalField(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   retention_days: tenantRecordFields.shape.retention_days,
 });
 
@@ -62,7 +62,7 @@ const update = async (clientId: string, change: (record: TenantRecord) => Tenant
 export const setTenantStatus = (clientId: string, status: TenantRecord['status']) => update(clientId, (record) => ({ ...record, status }));
 
 export const setTenantRetention = (clientId: string, days: unknown) => {
-  const { retention_days } = tenantRecordFields.pick({ retention_days: true }).parse({ retention_days: days });
+  const { retention_days } = z.pick(tenantRecordFields, { retention_days: true }).parse({ retention_days: days });
   return update(clientId, (record) => ({ ...record, retention_days }));
 };
 

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
-import * as z from 'zod';
+import * as z from '../zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
 import { algorithmOf, importPublicKey } from './publicKeys';
@@ -11,11 +11,11 @@ const encoder = new TextEncoder();
 export const CLOCK_SKEW_SECONDS = 60;
 
 const accessClaims = z.object({
-  sub: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
   role: z.enum(ROLES),
   client_id: platformId,
   /** Issued by the platform to a customer: the orders whose rooms they may enter. */
-  order_ids: z.array(platformId).max(1000).optional(),
+  order_ids: z.optional(z.array(platformId).check(z.maxLength(1000))),
 });
 
 export type AccessClaims = z.output<typeof accessClaims>;

@@ -1,5 +1,5 @@
 import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../zod';
 import { platformId } from '../ids';
 import type { TenantKeyScope } from '../store/keys';
 import { ROLES, type Actor } from '../tenancy/tenant';
@@ -8,7 +8,7 @@ import { ROLES, type Actor } from '../tenancy/tenant';
  * What the $connect authorizer hands on: API Gateway passes its `context` to every later route
  * of the connection ($connect, messages and $disconnect, which carries no token of its own).
  */
-export const socketIdentity = z.object({ client_id: platformId, role: z.enum(ROLES), user_id: z.string().min(1) });
+export const socketIdentity = z.object({ client_id: platformId, role: z.enum(ROLES), user_id: z.string().check(z.minLength(1)) });
 
 export type SocketIdentity = z.output<typeof socketIdentity>;
 
