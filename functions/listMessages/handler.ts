@@ -1,3 +1,4 @@
+import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
 import { httpRoute } from '../../lib/http/params';
 import { json } from '../../lib/http/responses';
 import { listMessages } from '../../lib/messages/listMessages';
@@ -5,7 +6,7 @@ import { listMessagesParams } from '../../lib/messages/listMessagesParams';
 import { toMessageData } from '../../lib/messages/message';
 
 /** GET /api/v1/chat/rooms/{_id}/messages — a page of messages, newest first. */
-export const handler = httpRoute({ params: listMessagesParams, tenantFrom: 'token' }).handler(async (event) => {
+export const handler = httpRoute({ params: listMessagesParams, tenantFrom: 'token', secrets: cursorSecretFromSsm() }).handler(async (event) => {
   const page = await listMessages(event.tenant, event.actor, event.params);
   return json(200, { messages: page.messages.map(toMessageData), next_cursor: page.nextCursor });
 });

@@ -12,7 +12,6 @@ import { metrics } from '../metrics';
 import { authenticate, tenantResolver, type TenantMiddlewareOptions } from '../tenancy/middleware';
 import type { ApiEvent } from './apiEvent';
 import { bodyLimit } from './bodyLimit';
-import { cursorSecretFromSsm } from './cursorSecret';
 import { httpErrors } from './httpErrors';
 import { responseMetrics } from './responseMetrics';
 import type { JsonResponse } from './responses';
@@ -28,6 +27,11 @@ export interface HttpApiOptions {
   /** The request body's schema; omit on routes without a body. */
   body?: z.ZodMiniType;
   tenantFrom: TenantMiddlewareOptions['from'];
+  /**
+   * What loads this function's secrets once per container: `cursorSecretFromSsm()` on the routes
+   * that page. The handler passes it in, so functions that never page do not bundle the SSM client.
+   */
+  secrets?: middy.MiddlewareObj[];
 }
 
 /**
@@ -36,14 +40,14 @@ export interface HttpApiOptions {
  * errors become JSON first, then the security headers go on every response, then the
  * response is counted and the metrics (with a cold-start metric) are published.
  */
-export const httpApi = <Body = unknown>({ body, tenantFrom }: HttpApiOptions) =>
+export const httpApi = <Body = unknown>({ body, tenantFrom, secrets = [] }: HttpApiOptions) =>
   middy<ApiEvent<Body>, JsonResponse>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(responseMetrics({ metrics }))
     .use(securityHeaders())
     .use(httpErrors({ logger }))
-    .use(cursorSecretFromSsm())
+    .use(secrets as middy.MiddlewareObj<ApiEvent<Body>, JsonResponse>[])
     .use(httpHeaderNormalizer())
     .use(body ? [bodyLimit({ maxBytes: config.maxBodyBytes }), httpJsonBodyParser(), validateBody(body)] : [])
     .use(tenantResolver({ from: tenantFrom }))
