@@ -122,21 +122,15 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
   {
     route: 'PUT /api/v1/chat/rooms/{_id}/participants/{role}',
     attempts: (victim, attacker) => [
-      // Taking the customer's seat in tenant 1's room, or handing the agent's to someone else.
+      // Taking a seat in tenant 1's room, or handing the agent's to someone else.
       { method: 'PUT', path: roomPath(victim, '/participants/user'), body: { user_id: attacker.id } },
+      { method: 'PUT', path: roomPath(victim, '/participants/agent'), body: { user_id: attacker.id } },
       { method: 'PUT', path: roomPath(victim, '/participants/agent'), body: { user_id: victim.customer.id } },
     ],
   },
   {
     route: 'POST /api/v1/chat/rooms/{_id}/close',
     attempts: (victim) => [{ method: 'POST', path: roomPath(victim, '/close') }],
-  },
-  {
-    route: 'PUT /api/v1/chat/rooms/{_id}/participants/{role}',
-    attempts: (victim, attacker) => [
-      { method: 'PUT', path: roomPath(victim, '/participants/agent'), body: { user_id: attacker.id } },
-      { method: 'PUT', path: roomPath(victim, '/participants/user'), body: { user_id: attacker.id } },
-    ],
   },
   {
     route: 'POST /api/v1/chat/rooms/{_id}/read',
