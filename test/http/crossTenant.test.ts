@@ -139,7 +139,7 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
   },
 ];
 
-/** Distinct strings only tenant 1's room holds; none of them is something an attacker sends. */
+/** Distinct strings only tenant 1's room holds (an attacker sends only the room and message ids, and may not get them back). */
 const canaryOf = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
 const setUpVictim = async () => {
