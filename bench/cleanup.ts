@@ -10,6 +10,7 @@ import { startLocalDynamo } from '../scripts/local/dynalite';
 import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
 
 const DAY = 86_400;
+const HOUR = 3600;
 
 const main = async () => {
   const { values } = parseArgs({
@@ -55,7 +56,10 @@ const main = async () => {
     const items: Record<string, unknown>[] = [];
     for (let index = 0; index < rooms; index++) {
       const isExpired = index < expired;
-      const expiresAt = isExpired ? now - 1 - (index % (3 * DAY)) : now + 1 + (index % (30 * DAY));
+      // byExpiry files a room under the hour at or after its expiry, so an expired room is due within
+      // the hour: the expired ones here are at least an hour past, spread over three days.
+      const spread = (index * 97) % (3 * DAY);
+      const expiresAt = isExpired ? now - HOUR - 1 - spread : now + HOUR + 1 + ((index * 97) % (30 * DAY));
       const ref = randomBytes(8).toString('hex');
       const _id = roomObjectId(ref, new Date((expiresAt - 30 * DAY) * 1000));
       items.push({ ...roomKey(tenant, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, ...expiryIndexAttributes(tenant, expiresAt) });
