@@ -46,6 +46,13 @@ export const config = {
   get tenantMissCacheTtlMs() {
     return numberFrom(env.TENANT_MISS_CACHE_TTL_SECONDS, 5) * 1000;
   },
+  /**
+   * How long one store request may take before it is abandoned (and retried). DynamoDB answers in
+   * milliseconds; the embedded local store on a busy development machine can take seconds.
+   */
+  get storeRequestTimeoutMs() {
+    return numberFrom(env.STORE_REQUEST_TIMEOUT_MS, env.DYNAMODB_ENDPOINT ? 5000 : 1000);
+  },
   get maxBodyBytes() {
     return numberFrom(env.MAX_BODY_BYTES, 16 * 1024);
   },

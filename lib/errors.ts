@@ -20,7 +20,9 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -31,15 +33,25 @@ export interface FieldError {
   message: string;
 }
 
+export interface AppErrorOptions {
+  /** When the client may try again (429, 503): sent as `Retry-After`, in whole seconds. */
+  retryAfterSeconds?: number;
+  /** What went wrong underneath; logged, never shown. */
+  cause?: unknown;
+}
+
 export class AppError extends Error {
   override readonly name = 'AppError';
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly errors?: FieldError[],
+    options: AppErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
   }
 
   get status(): number {

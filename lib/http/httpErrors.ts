@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { AppError, isAppError, type ErrorCode } from '../errors';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/faults';
 import { errorResponse } from './responses';
 
 /** middy's own HTTP errors (body parser, …) carry a status and `expose`; give them our codes. */
@@ -21,7 +22,11 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** Maps anything thrown to the shared error body; a client never sees a stack or a 5xx it caused. */
+/**
+ * Maps anything thrown to the shared error body; a client never sees a stack or a 5xx it caused.
+ * A store fault (throttled, 5xx, timed out, after the client's own retries) is 503 with
+ * `Retry-After`: the request may simply be sent again. 500 is left for our own bugs.
+ */
 export const toAppError = (error: unknown): AppError => {
   if (isAppError(error)) return error;
   if (isMiddyHttpError(error) && error.expose && error.statusCode < 500) {
@@ -34,6 +39,12 @@ export const toAppError = (error: unknown): AppError => {
     }
     return new AppError(CODE_BY_STATUS[error.statusCode] ?? 'VALIDATION_ERROR', error.message);
   }
+  if (isStoreUnavailable(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', 'Service temporarily unavailable; retry shortly', undefined, {
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+      cause: error,
+    });
+  }
   return new AppError('INTERNAL_ERROR', 'Internal server error');
 };
 
@@ -45,7 +56,9 @@ export interface HttpErrorsOptions {
 export const httpErrors = ({ logger }: HttpErrorsOptions): middy.MiddlewareObj => ({
   onError: async (request) => {
     const appError = toAppError(request.error);
-    if (appError.status >= 500) {
+    if (appError.code === 'SERVICE_UNAVAILABLE') {
+      logger.warn('Store unavailable', { error: request.error as Error });
+    } else if (appError.status >= 500) {
       logger.error('Unhandled error', { error: request.error as Error });
     } else {
       logger.info('Request rejected', { code: appError.code, status: appError.status });

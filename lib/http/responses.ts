@@ -26,11 +26,14 @@ export const cacheableJson = (statusCode: number, body: unknown, maxAgeSeconds: 
   body: JSON.stringify(body),
 });
 
-/** The error body every endpoint shares: `{message, status, code, errors?}`. */
-export const errorResponse = (error: AppError): JsonResponse =>
-  json(error.status, {
+/** The error body every endpoint shares: `{message, status, code, errors?}`; `Retry-After` when it may be retried. */
+export const errorResponse = (error: AppError): JsonResponse => {
+  const response = json(error.status, {
     message: error.message,
     status: error.status,
     code: error.code,
     ...(error.errors && { errors: error.errors }),
   });
+  if (error.retryAfterSeconds !== undefined) response.headers['Retry-After'] = String(error.retryAfterSeconds);
+  return response;
+};

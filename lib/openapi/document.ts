@@ -78,6 +78,9 @@ const errorBody = {
   },
 };
 
+/** Sent with 429 and 503: when the request may be sent again. */
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before sending again', schema: { type: 'integer', minimum: 1 } } };
+
 /** The route serving this document: public (no token), cacheable. */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
@@ -122,6 +125,7 @@ export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: Documen
               ...(route.response && { content: jsonContent(jsonSchema(route.response, 'output')) }),
             },
             '4XX': errorResponse,
+            '503': { ...errorResponse, description: 'The store is failing (throttled, unreachable); send again after Retry-After seconds', headers: RETRY_AFTER },
           },
         },
       };

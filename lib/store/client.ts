@@ -1,10 +1,41 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { config } from '../config';
 import { tenantPrefix, type TenantKeyScope } from './keys';
 import { tenantCredentialProvider } from './tenantCredentials';
 import { addTenantGuard } from './tenantGuard';
+
+/**
+ * How the store client meets a slow or failing DynamoDB (README "Failure model").
+ *
+ * - Retries: the SDK's *standard* strategy, at most STORE_MAX_ATTEMPTS attempts per request, for
+ *   exactly what the SDK classifies as retryable (throttling, 5xx, timeouts, connection errors).
+ *   Backoff is full jitter, 0..min(1 s, 100 ms · 2^attempt), shorter than the SDK's default for
+ *   throttling (up to 1 s then 2 s) because a Lambda behind API Gateway has seconds, not minutes:
+ *   past a short retry the client is better served by a prompt 503 with Retry-After. The
+ *   standard strategy's retry quota (per container) still stops retrying when most requests fail.
+ *   Not *adaptive*: its client-side rate limiter learns per container, and a container serves one
+ *   request at a time, so it would only add latency.
+ * - Timeouts: every attempt is cut off after `storeRequestTimeoutMs` (1 s against DynamoDB, whose
+ *   requests take milliseconds) and a connection after half of that, so the worst case of one
+ *   request, 3 × 1 s + 0.6 s of backoff, stays well under the 10 s Lambda timeout.
+ *   `throwOnRequestTimeout` makes the timeout an error (the handler would otherwise only warn).
+ * Whatever still fails is answered 503 (lib/store/faults.ts, lib/http/httpErrors.ts).
+ */
+export const STORE_MAX_ATTEMPTS = 3;
+
+const retryBackoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
+
+const storeClientResilience = () => ({
+  retryStrategy: new ConfiguredRetryStrategy(STORE_MAX_ATTEMPTS, retryBackoffMs),
+  requestHandler: {
+    requestTimeout: config.storeRequestTimeoutMs,
+    connectionTimeout: Math.ceil(config.storeRequestTimeoutMs / 2),
+    throwOnRequestTimeout: true,
+  },
+});
 
 export interface ClientOptions {
   endpoint?: string;
@@ -21,6 +52,7 @@ export const createDocumentClient = (options: ClientOptions = {}): DynamoDBDocum
   const endpoint = options.endpoint ?? config.dynamodbEndpoint;
   const client = new DynamoDBClient({
     region: options.region ?? config.region,
+    ...storeClientResilience(),
     ...(endpoint && { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     ...(options.credentials && { credentials: options.credentials }),
     ...(options.requestHandler && { requestHandler: options.requestHandler }),

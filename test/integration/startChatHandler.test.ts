@@ -1,17 +1,11 @@
 import { randomInt } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { handler } from '../../functions/startChat/handler';
 import { documentClient, registryClient } from '../../lib/store/client';
 import { SEED_BODY, SEED_PATH } from '../../scripts/local/seedRequest';
 import { signLocalToken } from '../../scripts/local/tokens';
+import { lambdaContext } from '../support/lambda';
 
-const context = {
-  functionName: 'startChat',
-  awsRequestId: 'test',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:startChat',
-  memoryLimitInMB: '512',
-  getRemainingTimeInMillis: () => 10_000,
-} as unknown as Context;
+const context = lambdaContext('startChat');
 
 const invoke = async (body: Record<string, unknown>, token: string) => {
   const event = {
