@@ -55,8 +55,16 @@ export const encodeCursor = async (scope: CursorScope, lastKey: StoreKey | undef
     .encrypt(cursorKey());
 };
 
-/** The store key a cursor continues from; 400 INVALID_CURSOR unless this service issued it for `scope`. */
-export const decodeCursor = async (scope: CursorScope, cursor: string | undefined): Promise<StoreKey | undefined> => {
+/**
+ * The store key a cursor continues from; 400 INVALID_CURSOR unless this service issued it for
+ * `scope` and the key is one the query can continue from (`belongs`, from the store module that
+ * runs the query): a cursor that decrypts is still refused if its key is not of this query.
+ */
+export const decodeCursor = async (
+  scope: CursorScope,
+  cursor: string | undefined,
+  belongs: (key: StoreKey) => boolean,
+): Promise<StoreKey | undefined> => {
   if (cursor === undefined) return undefined;
   let payload: Partial<CursorPayload>;
   try {
@@ -65,7 +73,7 @@ export const decodeCursor = async (scope: CursorScope, cursor: string | undefine
   } catch {
     throw invalidCursor();
   }
-  if (payload.v !== 1 || payload.t !== scope.tenant || payload.q !== scope.query || !isStoreKey(payload.k)) {
+  if (payload.v !== 1 || payload.t !== scope.tenant || payload.q !== scope.query || !isStoreKey(payload.k) || !belongs(payload.k)) {
     throw invalidCursor();
   }
   return payload.k;

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { loadRoomFor } from '../rooms/roomAccess';
-import { queryMessages } from '../store/messages';
+import { isMessagesPageKey, queryMessages } from '../store/messages';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ListMessagesParams } from './listMessagesParams';
 import type { Message } from './message';
@@ -17,6 +17,9 @@ export interface MessagesPage {
 export const listMessages = async (tenant: Tenant, actor: Actor, params: ListMessagesParams): Promise<MessagesPage> => {
   const { room, ref } = await loadRoomFor(tenant, actor, params._id);
   const scope = { tenant: tenant.clientId, query: `messages:${room._id}` };
-  const page = await queryMessages(tenant, ref, room._id, { limit: params.limit, startKey: await decodeCursor(scope, params.cursor) });
+  const page = await queryMessages(tenant, ref, room._id, {
+    limit: params.limit,
+    startKey: await decodeCursor(scope, params.cursor, (key) => isMessagesPageKey(tenant, ref, key)),
+  });
   return { messages: page.messages, nextCursor: await encodeCursor(scope, page.lastKey) };
 };

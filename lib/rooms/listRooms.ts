@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type CursorScope } from '../http/cursor';
-import { queryParticipantRooms } from '../store/participantRooms';
+import { isParticipantRoomsPageKey, queryParticipantRooms } from '../store/participantRooms';
 import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ChatType, ParticipantRole } from './chatType';
@@ -41,7 +41,7 @@ export const listParticipantRooms = async (tenant: Tenant, request: ParticipantR
     role: request.role,
     userId: request.userId,
     limit: request.limit,
-    startKey: await decodeCursor(scope, request.cursor),
+    startKey: await decodeCursor(scope, request.cursor, (key) => isParticipantRoomsPageKey(tenant, request.role, request.userId, key)),
     type: request.type,
     status: request.status,
     agentDb: request.agentDb,

@@ -4,7 +4,7 @@ import type { Message } from '../messages/message';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
 import { MESSAGE_SK_PREFIX, messageDedupeKey, messageKey, roomPartition, type TenantKeyScope } from './keys';
-import type { PageRequest } from './pageRequest';
+import { fitsPageKey, type PageRequest } from './pageRequest';
 
 /**
  * Messages and dedupe markers live in their room's partition and carry `room` (the room's `_id`),
@@ -83,6 +83,16 @@ export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string
     if (!isConditionFailure(error)) throw error;
   }
 };
+
+/** Whether `key` can continue a page of this room's messages (the room's partition, a message sort key). */
+export const isMessagesPageKey = (tenant: TenantKeyScope, ref: string, key: Record<string, string | number>): boolean =>
+  fitsPageKey(
+    {
+      partition: { pk: roomPartition(tenant, ref) },
+      sort: { sk: (sk) => typeof sk === 'string' && sk.startsWith(MESSAGE_SK_PREFIX) && sk.length > MESSAGE_SK_PREFIX.length },
+    },
+    key,
+  );
 
 export interface MessagesPage {
   messages: Message[];

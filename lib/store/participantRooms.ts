@@ -3,8 +3,8 @@ import { config } from '../config';
 import type { ChatType, ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import { documentClient } from './client';
-import { ACTIVITY_ATTRIBUTE, isTenantKey, participantIndexKey, PARTICIPANT_INDEX, type ItemKey, type TenantKeyScope } from './keys';
-import type { PageRequest } from './pageRequest';
+import { ACTIVITY_ATTRIBUTE, isTenantKey, participantIndexKey, PARTICIPANT_INDEX, ROOM_SK, type ItemKey, type TenantKeyScope } from './keys';
+import { fitsPageKey, type PageRequest } from './pageRequest';
 import { toRoom } from './rooms';
 
 export interface ParticipantRoomsQuery extends PageRequest {
@@ -29,6 +29,28 @@ export interface RoomsPage {
   /** Where the next page starts; undefined on the last page. */
   lastKey?: Record<string, string | number>;
 }
+
+/**
+ * Whether `key` can continue a page of this participant's rooms: the index partition of that
+ * participant, plus the keys of a room item of the tenant and its activity minute.
+ */
+export const isParticipantRoomsPageKey = (
+  tenant: TenantKeyScope,
+  role: ParticipantRole,
+  userId: string,
+  key: Record<string, string | number>,
+): boolean =>
+  fitsPageKey(
+    {
+      partition: { [PARTICIPANT_INDEX[role].attribute]: participantIndexKey(tenant, role, userId) },
+      sort: {
+        pk: (pk) => typeof pk === 'string' && isTenantKey(tenant, pk),
+        sk: (sk) => sk === ROOM_SK,
+        [ACTIVITY_ATTRIBUTE]: (minute) => typeof minute === 'number' && Number.isSafeInteger(minute) && minute >= 0,
+      },
+    },
+    key,
+  );
 
 /**
  * How far one filtered page may read before it answers with what it found and a cursor: index

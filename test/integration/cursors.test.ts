@@ -66,8 +66,43 @@ describe('paging cursors', () => {
 
     // The same query, but another tenant: the cursor is bound to the tenant it was issued for.
     const scope = { tenant: '1', query: `messages:${room._id}` };
-    expect(await decodeCursor(scope, cursor)).toEqual(expect.objectContaining({ pk: expect.any(String) }));
-    await expect(decodeCursor({ ...scope, tenant: '2' }, cursor)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    expect(await decodeCursor(scope, cursor, () => true)).toEqual(expect.objectContaining({ pk: expect.any(String) }));
+    await expect(decodeCursor({ ...scope, tenant: '2' }, cursor, () => true)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+
+  it('refuse a cursor that decrypts but whose key is not of its query with INVALID_CURSOR, not a 500', async () => {
+    const { room, agent } = await withMessages(3);
+    const other = await withMessages(1);
+    const scope = { tenant: tenant1.clientId, query: `messages:${room._id}` };
+    const partition = `T#1#ROOM#${room._id.slice(8)}`;
+    const keys = [
+      { pk: other.room._id, sk: 'MSG#01J0000000000000000000000' }, // another partition
+      { pk: `T#1#ROOM#${other.room._id.slice(8)}`, sk: 'MSG#01J0000000000000000000000' }, // another room's partition
+      { pk: partition }, // no sort key
+      {}, // empty
+      { pk: partition, sk: '' },
+      { pk: partition, sk: 'ROOM' }, // not a message
+      { pk: partition, sk: 'MSG#01J0000000000000000000000', extra: 'x' },
+    ];
+    for (const key of keys) {
+      const forged = (await encodeCursor(scope, key as Record<string, string>))!;
+      expect(await errorCode(pageOf(tenant1, agent, room._id, forged))).toBe('INVALID_CURSOR');
+    }
+    // The check is not too strict: the partition written out by hand is the one the query uses.
+    const genuine = (await encodeCursor(scope, { pk: partition, sk: 'MSG#01J0000000000000000000000' }))!;
+    expect(await errorCode(pageOf(tenant1, agent, room._id, genuine))).toBe('resolved');
+
+    const agentOnly = actor('agent', newId());
+    await startChat(tenant1, agentOnly, startChatRequest.parse({ ...newOrder(), user_id: agentOnly.userId, type: 'agent-to-vendor' }));
+    const roomsScope = { tenant: '1', query: `rooms:agent:${agentOnly.userId}:::` };
+    const listWith = async (key: Record<string, string>) =>
+      errorCode(listRooms(tenant1, agentOnly, listRoomsParams.parse({ limit: '2', cursor: (await encodeCursor(roomsScope, key))! })));
+    const roomKeys = { pk: partition, sk: 'ROOM', updated_date: new Date().toISOString() };
+    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${newId()}` })).toBe('INVALID_CURSOR'); // another agent's index partition
+    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, updated_date: '' })).toBe('INVALID_CURSOR');
+    expect(await listWith({ pk: partition, sk: 'ROOM', agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('INVALID_CURSOR');
+    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, pk: 'T#2#ROOM#x' })).toBe('INVALID_CURSOR');
+    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('resolved');
   });
 
   it('a rooms cursor continues only its own listing', async () => {

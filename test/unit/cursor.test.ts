@@ -2,18 +2,19 @@ import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
 
 const scope = { tenant: '1', query: 'messages:641d731dee3408c461095a2b' };
 const key = { pk: 'T#1#ROOM#abc', sk: 'MSG#01J0000000000000000000000' };
+const anyKey = () => true;
 
 describe('paging cursors', () => {
   it('round-trip a store key within their scope, without exposing it', async () => {
     const cursor = (await encodeCursor(scope, key))!;
     expect(cursor.split('.')).toHaveLength(5);
     expect(Buffer.from(cursor.replace(/\./g, ''), 'base64url').toString('latin1')).not.toContain('T#1#');
-    await expect(decodeCursor(scope, cursor)).resolves.toEqual(key);
+    await expect(decodeCursor(scope, cursor, anyKey)).resolves.toEqual(key);
   });
 
   it('are null on the last page and absent when not sent', async () => {
     await expect(encodeCursor(scope, undefined)).resolves.toBeNull();
-    await expect(decodeCursor(scope, undefined)).resolves.toBeUndefined();
+    await expect(decodeCursor(scope, undefined, anyKey)).resolves.toBeUndefined();
   });
 
   it.each([
@@ -21,11 +22,17 @@ describe('paging cursors', () => {
     ['another query', { ...scope, query: 'messages:641d731dee3408c461095a2c' }],
   ])('refuse %s', async (_, other) => {
     const cursor = (await encodeCursor(scope, key))!;
-    await expect(decodeCursor(other, cursor)).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
+    await expect(decodeCursor(other, cursor, anyKey)).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
+  });
+
+  it("refuse a cursor that decrypts but whose key is not of the query", async () => {
+    const cursor = (await encodeCursor(scope, key))!;
+    const belongs = (candidate: Record<string, unknown>) => candidate.pk === 'T#1#ROOM#other';
+    await expect(decodeCursor(scope, cursor, belongs)).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
   });
 
   it.each(['', 'x', 'a.b.c.d.e', '....'])('refuse garbage %j', async (cursor) => {
-    await expect(decodeCursor(scope, cursor)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(decodeCursor(scope, cursor, anyKey)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
   });
 
   it('refuse any altered character', async () => {
@@ -37,7 +44,7 @@ describe('paging cursors', () => {
     for (let i = 0; i < cursor.length; i++) {
       if (cursor[i] === '.') continue;
       const altered = cursor.slice(0, i) + flip(cursor[i]!) + cursor.slice(i + 1);
-      await expect(decodeCursor(scope, altered)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+      await expect(decodeCursor(scope, altered, anyKey)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
     }
   });
 });
