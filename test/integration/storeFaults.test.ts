@@ -69,7 +69,7 @@ describe('a store that throttles every request', () => {
       const calls = await routeCalls(await openConversation());
       expect((await calls.getRoom()).status).toBe(200); // the tenant lookup is now cached, as in a warm container
 
-      faults = injectStoreFaults(1);
+      faults = injectStoreFaults(1, { tenants: [tenant1] });
       expectServiceUnavailable(await calls[route]());
 
       // The first command met the fault on every attempt the retry strategy allows, then gave up.
@@ -85,7 +85,7 @@ describe('a store that throttles every request', () => {
   ])('answers %s with 503 as well', async (_name, fault) => {
     const calls = await routeCalls(await openConversation());
     expect((await calls.getRoom()).status).toBe(200);
-    faults = injectStoreFaults(1, fault);
+    faults = injectStoreFaults(1, { tenants: [tenant1], fault });
     expectServiceUnavailable(await calls.sendMessage());
     expectServiceUnavailable(await calls.listMessages());
   });
@@ -107,7 +107,7 @@ describe('a store that throttles 30 % of requests', () => {
       call.listMessages,
     ]);
 
-    faults = injectStoreFaults(0.3);
+    faults = injectStoreFaults(0.3, { tenants: [tenant1] });
     const replies: LambdaReply[] = [];
     for (let round = 0; round < 4; round++) {
       replies.push(...(await Promise.all(mixed.map((call) => call()))));

@@ -9,7 +9,8 @@ import {
   RequestLimitExceeded,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../lib/store/client';
+import { documentClient, registryClient } from '../../lib/store/client';
+import type { TenantKeyScope } from '../../lib/store/keys';
 
 const throttled = (attempt: number): Error => {
   const $metadata = { httpStatusCode: 400 };
@@ -40,32 +41,46 @@ export interface StoreFaultInjector {
   stop(): void;
 }
 
-/** Fail `rate` of all store attempts with `fault` until stopped. */
-export const injectStoreFaults = (rate: number, fault: (attempt: number) => Error = STORE_FAULTS.throttling): StoreFaultInjector => {
+export interface StoreFaultOptions {
+  /** Whose chat-data clients fail (the registry's client always does). */
+  tenants: TenantKeyScope[];
+  fault?: (attempt: number) => Error;
+  /** Only attempts this picks can fail: the command's name and its wire request (DynamoDB JSON). */
+  when?: (commandName: string, request: string) => boolean;
+  /** Let the attempt reach the store, then fail it: a response lost after the write was applied. */
+  afterApplied?: boolean;
+}
+
+/** Fail `rate` of the chosen store attempts with `fault` until stopped. */
+export const injectStoreFaults = (
+  rate: number,
+  { tenants, fault = STORE_FAULTS.throttling, when = () => true, afterApplied = false }: StoreFaultOptions,
+): StoreFaultInjector => {
+  const clients = [registryClient(), ...tenants.map((tenant) => documentClient(tenant))];
   const name = `store-faults-${Math.random()}`;
   const attempts: Record<string, number> = {};
   const failed: Record<string, number> = {};
   let current = rate;
   let seen = 0;
-  documentClient().middlewareStack.add(
-    (next, { commandName }) =>
-      async (args) => {
-        const command = commandName ?? 'unknown';
-        attempts[command] = (attempts[command] ?? 0) + 1;
-        if (Math.random() < current) {
-          failed[command] = (failed[command] ?? 0) + 1;
-          throw fault(seen++);
-        }
-        return next(args);
-      },
-    { step: 'deserialize', name },
-  );
+  const middleware =
+    (next: (args: any) => Promise<any>, { commandName = 'unknown' }: { commandName?: string }) =>
+    async (args: any) => {
+      if (!when(commandName, String(args.request?.body ?? ''))) return next(args);
+      attempts[commandName] = (attempts[commandName] ?? 0) + 1;
+      if (Math.random() >= current) return next(args);
+      failed[commandName] = (failed[commandName] ?? 0) + 1;
+      if (afterApplied) await next(args);
+      throw fault(seen++);
+    };
+  for (const client of clients) client.middlewareStack.add(middleware as never, { step: 'deserialize', name });
   return {
     setRate: (next) => {
       current = next;
     },
     attempts,
     failed,
-    stop: () => documentClient().middlewareStack.remove(name),
+    stop: () => {
+      for (const client of clients) client.middlewareStack.remove(name);
+    },
   };
 };
