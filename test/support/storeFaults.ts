@@ -51,6 +51,9 @@ export interface StoreFaultOptions {
   afterApplied?: boolean;
 }
 
+const wireBody = (body: unknown): string =>
+  body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : '';
+
 /** Fail `rate` of the chosen store attempts with `fault` until stopped. */
 export const injectStoreFaults = (
   rate: number,
@@ -65,7 +68,7 @@ export const injectStoreFaults = (
   const middleware =
     (next: (args: any) => Promise<any>, { commandName = 'unknown' }: { commandName?: string }) =>
     async (args: any) => {
-      if (!when(commandName, String(args.request?.body ?? ''))) return next(args);
+      if (!when(commandName, wireBody(args.request?.body))) return next(args);
       attempts[commandName] = (attempts[commandName] ?? 0) + 1;
       if (Math.random() >= current) return next(args);
       failed[commandName] = (failed[commandName] ?? 0) + 1;
