@@ -42,6 +42,8 @@ export interface Room extends RoomReadState {
   last_message?: LastMessage;
   /** Set by startChat's touch of an existing room: its status before that touch (false: it reopened). */
   status_before_touch?: boolean;
+  /** Flood-limit state per sender (lib/messages/sendRate.ts); internal, never in a response. */
+  send_rates?: Record<string, number>;
   created_date: string;
   updated_date: string;
   __v: number;

@@ -64,6 +64,30 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
 };
 
 /**
+ * Take over a claim whose message was never written (its attempt is long over): the marker now
+ * names `message`, so a retry is stored as itself. Conditional on the marker still naming the
+ * abandoned message, so of two retries taking over at once only one wins. False if it lost.
+ */
+export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: string, abandoned: Message, message: Message): Promise<boolean> => {
+  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+  try {
+    await documentClient(tenant).send(
+      new PutCommand({
+        TableName: config.chatTable,
+        Item: { ...key, room: message.room_id, message },
+        ConditionExpression: 'room = :room AND message.#id = :abandoned',
+        ExpressionAttributeNames: { '#id': '_id' },
+        ExpressionAttributeValues: { ':room': message.room_id, ':abandoned': abandoned._id },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/**
  * Withdraw a claim made for `message` when its room vanished before the message could be written,
  * so no marker outlives the room (the cleanup cascade may already have passed). Only our own
  * claim is removed: the condition checks it still names this room and this message.

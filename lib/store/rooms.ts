@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { PARTICIPANT_ROLES, SLOT_OF_ROLE, type ParticipantRole } from '../rooms/chatType';
 import type { RoomEntry } from '../rooms/roomAccess';
+import type { SendPace } from '../messages/sendRate';
 import type { LastMessage, Participant, Room } from '../rooms/room';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
@@ -14,6 +15,7 @@ import {
   roomNumberKey,
   type TenantKeyScope,
 } from './keys';
+import { sendRateClause, splitSendRates } from './sendRates';
 import { UpdateExpression } from './updateExpression';
 
 /**
@@ -64,7 +66,8 @@ const participantOf = (item: Record<string, unknown>, role: ParticipantRole): Pa
   };
 };
 
-export const toRoom = (item: Record<string, unknown>): Room => {
+export const toRoom = (stored: Record<string, unknown>): Room => {
+  const { rest: item, rates } = splitSendRates(stored);
   const {
     pk: _pk,
     sk: _sk,
@@ -89,7 +92,7 @@ export const toRoom = (item: Record<string, unknown>): Room => {
     const participant = participantOf(item, role);
     if (participant) participants[role] = participant;
   }
-  return { ...(room as Omit<Room, 'participants'>), participants };
+  return { ...(room as Omit<Room, 'participants'>), participants, ...(Object.keys(rates).length > 0 && { send_rates: rates }) };
 };
 
 /** What startChat writes: immutable room fields, the slots it knows, and the new activity time. */
@@ -253,12 +256,23 @@ const touchClauses = (tenant: TenantKeyScope, touch: RoomTouch) => {
   };
 };
 
+/** A send's touch: the activity it moves forward and the sender's pacing step. */
+export interface MessageTouch extends RoomTouch {
+  sender: string;
+  pace: SendPace;
+  /** False when a newer message already holds the preview (and moved activity and expiry past this one). */
+  preview: boolean;
+}
+
 /**
- * Record a new message on its room: last-message preview, activity time and expiry. Conditional
- * on the room still being this incarnation (`_id`) and open, so a message is never attached to a
- * room that was closed, deleted or recreated meanwhile; and on the preview being older, so
- * concurrent senders can never move it (or the activity time) backwards. The same write counts the
- * message (`message_count`, `sent_<sender role>`: see lib/rooms/readState.ts).
+ * Record a new message on its room, in one conditional UpdateItem: the sender's pacing state
+ * (lib/store/sendRates.ts), the counts (`message_count`, `sent_<sender role>`: see
+ * lib/rooms/readState.ts) and, with `preview`, the last-message preview, activity time and expiry.
+ * Conditional on the room still being this incarnation (`_id`) and open, so a message is never
+ * attached to a room that was closed, deleted or recreated meanwhile; on the sender's pacing step
+ * still fitting; with `preview`, on the preview being older, so concurrent senders can never move
+ * it (or the activity time) backwards; without, on the preview not being this very message (an
+ * earlier attempt of the same send already recorded it).
  * The room as it is now, or undefined when the condition fails; the caller re-reads the room to tell why.
  */
 export const touchRoomWithMessage = async (
@@ -266,25 +280,29 @@ export const touchRoomWithMessage = async (
   ref: string,
   roomId: string,
   message: LastMessage,
-  touch: RoomTouch,
+  touch: MessageTouch,
 ): Promise<Room | undefined> => {
-  const touched = touchClauses(tenant, touch);
+  const rate = sendRateClause(touch.sender, touch.pace);
+  const set = [rate.set];
+  const condition = ['#id = :roomId', '#status = :open', rate.condition];
+  const values: Record<string, unknown> = { ':roomId': roomId, ':open': true, ':messageId': message._id, ':one': 1, ...rate.values };
+  if (touch.preview) {
+    const touched = touchClauses(tenant, touch);
+    set.push('last_message = :message', touched.clauses);
+    condition.push('(attribute_not_exists(last_message) OR last_message.#id < :messageId)');
+    Object.assign(values, { ':message': message, ...touched.values });
+  } else {
+    condition.push('last_message.#id <> :messageId');
+  }
   try {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression: `SET last_message = :message, ${touched.clauses} ADD message_count :one, #sent :one`,
-        ConditionExpression: '#id = :roomId AND #status = :open AND (attribute_not_exists(last_message) OR last_message.#id < :messageId)',
-        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}` },
-        ExpressionAttributeValues: {
-          ':message': message,
-          ...touched.values,
-          ':roomId': roomId,
-          ':open': true,
-          ':messageId': message._id,
-          ':one': 1,
-        },
+        UpdateExpression: `SET ${set.join(', ')} ADD message_count :one, #sent :one`,
+        ConditionExpression: condition.join(' AND '),
+        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}`, ...rate.names },
+        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -1,5 +1,6 @@
 import * as z from '../zod';
 import { platformId } from '../ids';
+import type { SendRateLimit } from '../messages/sendRate';
 import { publicJwk } from './publicKeys';
 
 export { publicJwk, type PublicJwk } from './publicKeys';
@@ -37,6 +38,13 @@ export const tenantRecordFields = z.object({
   token_issuer: z.optional(z.string().check(z.minLength(1))),
   token_audience: z.optional(z.string().check(z.minLength(1))),
   retention_days: z._default(z.number().check(z.int(), z.positive()), 30),
+  /** Per sender, per room flood limit; absent = 20 at once, 5 per second sustained. */
+  rate_limit: z.optional(
+    z.object({
+      burst: z.number().check(z.int(), z.gte(1), z.lte(1000)),
+      per_second: z.number().check(z.gte(0.01), z.lte(1000)),
+    }),
+  ),
 });
 
 /** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
@@ -62,6 +70,8 @@ export interface Tenant {
   readonly name: string;
   readonly status: 'active' | 'suspended';
   readonly retentionDays: number;
+  /** The registry's `rate_limit`; undefined = the default (lib/messages/sendRate.ts). */
+  readonly sendRateLimit?: SendRateLimit;
 }
 
 export const toTenant = (record: TenantRecord): Tenant => ({
@@ -71,6 +81,7 @@ export const toTenant = (record: TenantRecord): Tenant => ({
   name: record.name,
   status: record.status,
   retentionDays: record.retention_days,
+  ...(record.rate_limit && { sendRateLimit: { burst: record.rate_limit.burst, perSecond: record.rate_limit.per_second } }),
 });
 
 /** The authenticated caller, from a verified token. */

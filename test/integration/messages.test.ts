@@ -108,13 +108,13 @@ describe('messages against the local DynamoDB', () => {
     expect((await page(agent, room._id)).messages).toHaveLength(2);
   });
 
-  it('50 parallel sends store 50 messages, none lost, and the preview is the newest', async () => {
+  it('40 parallel sends (a full burst for each of two senders) store 40 messages, none lost, and the preview is the newest', async () => {
     const { room, agent, customer } = await openConversation();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => send(i % 2 ? agent : customer, room._id, `parallel ${i}`, `p-${i}`)),
+      Array.from({ length: 40 }, (_, i) => send(i % 2 ? agent : customer, room._id, `parallel ${i}`, `p-${i}`)),
     );
     const ids = new Set(results.map((result) => result.message._id));
-    expect(ids.size).toBe(50);
+    expect(ids.size).toBe(40);
     const { messages, nextCursor } = await page(agent, room._id, { limit: '100' });
     expect(nextCursor).toBeNull();
     expect(new Set(messages.map((message) => message._id))).toEqual(ids);

@@ -1,7 +1,7 @@
 import { assertActsAs } from '../../lib/tenancy/authorize';
 import { cachedRegistry } from '../../lib/tenancy/registry';
 import { resolveTenant } from '../../lib/tenancy/resolveTenant';
-import type { TenantRecord } from '../../lib/tenancy/tenant';
+import { tenantRecord, toTenant, type TenantRecord } from '../../lib/tenancy/tenant';
 import { bearerToken, claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
 
 const record: TenantRecord = {
@@ -126,5 +126,16 @@ describe('cachedRegistry', () => {
     expect(load).toHaveBeenCalledTimes(3);
     await registry.get('1');
     expect(load).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('the registry record rate_limit', () => {
+  it('becomes the tenant’s send rate limit; absent, the default applies', () => {
+    expect(toTenant(tenantRecord.parse({ ...record, rate_limit: { burst: 5, per_second: 0.5 } })).sendRateLimit).toEqual({ burst: 5, perSecond: 0.5 });
+    expect(toTenant(tenantRecord.parse(record)).sendRateLimit).toBeUndefined();
+  });
+
+  it.each([{ burst: 0, per_second: 5 }, { burst: 2.5, per_second: 5 }, { burst: 20, per_second: 0 }, { burst: 20 }])('refuses %j', (rateLimit) => {
+    expect(tenantRecord.safeParse({ ...record, rate_limit: rateLimit }).success).toBe(false);
   });
 });
