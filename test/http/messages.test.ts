@@ -29,10 +29,10 @@ describe('messages over HTTP', () => {
     expect(page.body.next_cursor).toBeNull();
   });
 
-  it('50 concurrent senders: every message stored, none lost', async () => {
+  it('40 concurrent sends (a full burst of each of two senders): every message stored, none lost', async () => {
     const { roomId, agent, customer } = await openConversation();
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => send(i % 2 ? agent : customer, roomId, { text: `parallel ${i}` })),
+      Array.from({ length: 40 }, (_, i) => send(i % 2 ? agent : customer, roomId, { text: `parallel ${i}` })),
     );
     const odd = replies.find((reply) => reply.status !== 201);
     expect(odd && { status: odd.status, body: odd.body }).toBeUndefined();
@@ -40,7 +40,7 @@ describe('messages over HTTP', () => {
     expect(new Set(page.body.messages.map((message: { text: string }) => message.text))).toEqual(
       new Set(replies.map((reply) => reply.body.messageData.text)),
     );
-    expect(page.body.messages).toHaveLength(50);
+    expect(page.body.messages).toHaveLength(40);
   });
 
   it('pages newest first with an opaque cursor', async () => {

@@ -51,8 +51,9 @@ export interface StoreFaultOptions {
   afterApplied?: boolean;
 }
 
-const wireBody = (body: unknown): string =>
-  body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : '';
+const utf8 = new TextDecoder();
+
+const wireBody = (body: unknown): string => (body instanceof Uint8Array ? utf8.decode(body) : typeof body === 'string' ? body : '');
 
 /** Fail `rate` of the chosen store attempts with `fault` until stopped. */
 export const injectStoreFaults = (
