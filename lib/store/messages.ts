@@ -74,9 +74,8 @@ export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: strin
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...key, room: message.room_id, message },
-        ConditionExpression: 'room = :room AND message.#id = :abandoned',
-        ExpressionAttributeNames: { '#id': '_id' },
+        Item: { ...key, room: message.room_id, message_id: message._id, created_date: message.created_date },
+        ConditionExpression: 'room = :room AND message_id = :abandoned',
         ExpressionAttributeValues: { ':room': message.room_id, ':abandoned': abandoned._id },
       }),
     );
@@ -88,8 +87,9 @@ export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: strin
 };
 
 /**
- * Withdraw a claim made for `message` when its room vanished before the message could be written,
- * so no marker outlives the room (the cleanup cascade may already have passed). Only our own
+ * Withdraw a claim made for `message` when its send was refused (the room closed, vanished, or the
+ * sender is over the limit) before the message could be written: the id stays free for a later
+ * send, and no marker outlives a deleted room (the cleanup cascade may already have passed). Only our own
  * claim is removed: the condition checks it still names this room and this message.
  */
 export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {

@@ -15,8 +15,6 @@ export interface PageKeyShape {
   sort: Record<string, (value: string | number) => boolean>;
 }
 
-export const nonEmptyString = (value: string | number): boolean => typeof value === 'string' && value.length > 0;
-
 export const fitsPageKey = (shape: PageKeyShape, key: Record<string, string | number>): boolean => {
   const expected = [...Object.keys(shape.partition), ...Object.keys(shape.sort)];
   const actual = Object.keys(key);

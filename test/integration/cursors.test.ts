@@ -95,11 +95,11 @@ describe('paging cursors', () => {
     const agentOnly = actor('agent', newId());
     await startChat(tenant1, agentOnly, startChatRequest.parse({ ...newOrder(), user_id: agentOnly.userId, type: 'agent-to-vendor' }));
     const roomsScope = { tenant: '1', query: `rooms:agent:${agentOnly.userId}:::` };
-    const listWith = async (key: Record<string, string>) =>
+    const listWith = async (key: Record<string, string | number>) =>
       errorCode(listRooms(tenant1, agentOnly, listRoomsParams.parse({ limit: '2', cursor: (await encodeCursor(roomsScope, key))! })));
-    const roomKeys = { pk: partition, sk: 'ROOM', updated_date: new Date().toISOString() };
+    const roomKeys = { pk: partition, sk: 'ROOM', activity_minute: 29_000_000 * 60 };
     expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${newId()}` })).toBe('INVALID_CURSOR'); // another agent's index partition
-    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, updated_date: '' })).toBe('INVALID_CURSOR');
+    expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, activity_minute: '' })).toBe('INVALID_CURSOR');
     expect(await listWith({ pk: partition, sk: 'ROOM', agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('INVALID_CURSOR');
     expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, pk: 'T#2#ROOM#x' })).toBe('INVALID_CURSOR');
     expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('resolved');

@@ -69,7 +69,7 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     expect(await withId(agent, room._id, clientMessageId)).toHaveLength(1);
   });
 
-  it('whose claim was abandoned (never written, long ago) is stored as itself; a recent one completes the original', async () => {
+  it('whose claim was abandoned (never written, long ago) is stored as a new message; a recent one completes the original', async () => {
     const { room, agent } = await openConversation();
     const t0 = new Date();
     faults = injectStoreFaults(1, { tenants: [tenant1], when: MESSAGE_PUT });
@@ -77,15 +77,17 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     await expect(send(agent, room._id, 'first words', 'recent', t0)).rejects.toBeDefined();
     faults.stop();
 
-    // Soon after: the first attempt may still be running; the retry completes that message.
-    const soon = await send(agent, room._id, 'second thoughts', 'recent', new Date(t0.getTime() + 1000));
-    expect(soon).toMatchObject({ created: true, message: { text: 'first words' } });
+    // Soon after: the first attempt may still be running; the retry completes that same message
+    // (its id and time), so the two can only ever write one item.
+    const soon = await send(agent, room._id, 'first words', 'recent', new Date(t0.getTime() + 1000));
+    expect(soon).toMatchObject({ created: true, message: { created_date: t0.toISOString() } });
 
     // Long after: the claim is abandoned; the retry is stored as itself, not shadowed by it.
-    const late = await send(agent, room._id, 'second thoughts', 'abandoned', new Date(t0.getTime() + ABANDONED_CLAIM_MS + 1000));
-    expect(late).toMatchObject({ created: true, message: { text: 'second thoughts' } });
+    const lateAt = new Date(t0.getTime() + ABANDONED_CLAIM_MS + 1000);
+    const late = await send(agent, room._id, 'second thoughts', 'abandoned', lateAt);
+    expect(late).toMatchObject({ created: true, message: { text: 'second thoughts', created_date: lateAt.toISOString() } });
     expect((await withId(agent, room._id, 'abandoned')).map((message) => message.text)).toEqual(['second thoughts']);
-    expect((await withId(agent, room._id, 'recent')).map((message) => message.text)).toEqual(['first words']);
+    expect((await withId(agent, room._id, 'recent')).map((message) => message.created_date)).toEqual([t0.toISOString()]);
   });
 });
 
