@@ -3,7 +3,6 @@ import { config } from '../config';
 import type { ParticipantRole } from '../rooms/chatType';
 import type { ReadCursor } from '../rooms/readState';
 import type { Room } from '../rooms/room';
-import type { Role } from '../tenancy/tenant';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
 import { roomKey, type TenantKeyScope } from './keys';
