@@ -1,7 +1,7 @@
 import { refOfRoomId } from '../rooms/identifiers';
 import { batchDelete, type BatchDeleteOptions } from '../store/batchDelete';
 import { expiryIndexAttributes, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
-import { releaseRoomNumber } from '../store/roomNumberRelease';
+import { releaseRoomNumber } from '../store/roomNumbers';
 import { deleteRoomIfExpiredAt } from '../store/roomDeletion';
 import { queryRoomChildrenPage } from '../store/roomChildren';
 import { deleteTombstone, getTombstone, putTombstone } from '../store/tombstones';

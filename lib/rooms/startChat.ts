@@ -1,18 +1,16 @@
 import { roomOpened } from '../realtime/events';
 import { publishToRoom } from '../realtime/publisher';
-import { releaseRoomNumber } from '../store/roomNumberRelease';
-import { createRoom, getRoomByRef, orderNumberOwner, reserveRoomNumber, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
+import { releaseRoomNumber } from '../store/roomNumbers';
+import { createRoom, getRoomByRef, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
 import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
-import { conversationRef, objectId, randomRoomNumber, roomObjectId } from './identifiers';
+import { conversationRef, objectId, roomObjectId } from './identifiers';
 import { roomExpiry } from './retention';
 import type { Participant, Room } from './room';
 import { admits, roomEntryFor, roomNotFound, type RoomEntry } from './roomAccess';
+import { reserveGeneratedNumber, reserveOrderNumber } from './roomNumbers';
 import type { StartChatRequest } from './startChatRequest';
-
-/** A taken room number is a 1-in-10^8-per-room event; a few fresh draws always suffice. */
-const ROOM_NUMBER_ATTEMPTS = 5;
 
 /**
  * A lost creation race sends the caller back to touch the winner's room; a room deleted by
@@ -40,21 +38,12 @@ const participantsOf = (request: StartChatRequest, entry: RoomEntry, now: Date):
 
 /**
  * Reserve the new room's number before the room exists, so no room ever carries an unreserved
- * number. An order number is reserved for its order (shared by the order's conversations); a
- * generated one for the room and, if taken, drawn again.
+ * number: the order's number (shared by the order's conversations), or a fresh one for the room.
  */
 const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomId: string): Promise<string> => {
-  if (request.order_number) {
-    // The platform's order number is the room's number whatever happens; reserving it keeps every
-    // later generated number off it. It is only refused if a generated number got there first.
-    await reserveRoomNumber(tenant, request.order_number, orderNumberOwner(request.order_id));
-    return request.order_number;
-  }
-  for (let attempt = 0; attempt < ROOM_NUMBER_ATTEMPTS; attempt++) {
-    const number = randomRoomNumber();
-    if (await reserveRoomNumber(tenant, number, roomId)) return number;
-  }
-  throw new Error('Could not reserve a room number');
+  if (!request.order_number) return reserveGeneratedNumber(tenant, roomId);
+  await reserveOrderNumber(tenant, request.order_number, request.order_id);
+  return request.order_number;
 };
 
 /**

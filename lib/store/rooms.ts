@@ -12,7 +12,6 @@ import {
   PARTICIPANT_INDEX,
   roomIndexAttributes,
   roomKey,
-  roomNumberKey,
   type TenantKeyScope,
 } from './keys';
 import { sendRateClause, splitSendRates } from './sendRates';
@@ -208,32 +207,6 @@ export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise
   return Item ? toRoom(Item) : undefined;
 };
 
-/**
- * Reserve a room number for `owner`, before any room carries it, so numbers stay unique per
- * tenant: a generated number is owned by its room's `_id`; an order number by its order (all the
- * order's conversations share it, and no generated number can ever take it). True if the number
- * is now `owner`'s (including when it already was); false if someone else holds it.
- */
-export const reserveRoomNumber = async (tenant: TenantKeyScope, roomNumber: string, owner: string): Promise<boolean> => {
-  try {
-    await documentClient(tenant).send(
-      new PutCommand({
-        TableName: config.chatTable,
-        Item: { ...roomNumberKey(tenant, roomNumber), room: owner },
-        ConditionExpression: 'attribute_not_exists(pk) OR #room = :owner',
-        ExpressionAttributeNames: { '#room': 'room' },
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
-/** The owner an order number is reserved for: the order, not one of its rooms. */
-export const orderNumberOwner = (orderId: string): string => `ORDER#${orderId}`;
 
 /** What a touch of an existing room moves forward: activity time and expiry, exactly as upsertRoom does. */
 export interface RoomTouch {
@@ -335,6 +308,29 @@ export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomI
     return toRoom(Attributes!);
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
+/**
+ * Give a just-created room another number (its own being claimed by an order), conditional on it
+ * still being this incarnation with that number; false if it is not.
+ */
+export const renumberRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, from: string, to: string): Promise<boolean> => {
+  try {
+    await documentClient(tenant).send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, ref),
+        UpdateExpression: 'SET room_id = :to',
+        ConditionExpression: '#id = :roomId AND room_id = :from',
+        ExpressionAttributeNames: { '#id': '_id' },
+        ExpressionAttributeValues: { ':roomId': roomId, ':from': from, ':to': to },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -107,7 +107,12 @@ describe('cleanup: deletion', () => {
     expect(numbered.room_id).toBe(holder.room_id);
     expect(await cleanup([tenant], at(T0, 31))).toMatchObject({ deleted: 1 });
     expect(await getRoomByRef(tenant, refOf(numbered))).toBeUndefined();
-    expect(await getItem(tenant, roomNumberKey(tenant, holder.room_id))).toMatchObject({ room: holder._id });
+    // The order took its number back (the other room was renumbered); deleting the order's room
+    // frees neither the order's reservation nor the other room's new one.
+    expect(await getItem(tenant, roomNumberKey(tenant, holder.room_id))).toMatchObject({ room: `ORDER#${numbered.order_id}` });
+    const renumbered = await getRoomByRef(tenant, refOf(holder));
+    expect(renumbered?.room_id).not.toBe(holder.room_id);
+    expect(await getItem(tenant, roomNumberKey(tenant, renumbered!.room_id))).toMatchObject({ room: holder._id });
   });
 
   it('a room touched between selection and deletion survives whole', async () => {

@@ -73,3 +73,18 @@ it('callers who lose the creation race free the numbers they reserved', async ()
   expect(owners.filter((each) => each !== undefined)).toEqual([room!._id]);
   expect(owners[drawn.indexOf(room!.room_id)]).toBe(room!._id);
 });
+
+it('an order whose number a generated room took first gets it back; that room is renumbered', async () => {
+  const agent = { userId: '7', role: 'agent' as const };
+  const generated = await startChat(tenant, agent, request(randomInt(1, 2 ** 40)));
+  const order_id = randomInt(1, 2 ** 40);
+
+  const ordered = await startChat(tenant, agent, startChatRequest.parse({ ...body(order_id), order_number: generated.room_id }));
+
+  expect(ordered.room_id).toBe(generated.room_id);
+  expect(await owner(generated.room_id)).toBe(`ORDER#${order_id}`);
+  const renumbered = await getRoomByRef(tenant, identifiers.refOfRoomId(generated._id)!);
+  expect(renumbered?._id).toBe(generated._id);
+  expect(renumbered?.room_id).not.toBe(generated.room_id);
+  expect(await owner(renumbered!.room_id)).toBe(generated._id);
+});
