@@ -29,7 +29,7 @@ export const ROOM_SK = 'ROOM';
 
 export const roomKey = (tenant: TenantKeyScope, ref: string): ItemKey => ({ pk: roomPartition(tenant, ref), sk: ROOM_SK });
 
-/** Reserves a generated `room_id` so no two rooms of a tenant share one. */
+/** Reserves a room number (a generated `room_id` or an order number) so numbers stay unique per tenant. */
 export const roomNumberKey = (tenant: TenantKeyScope, roomNumber: string): ItemKey => ({
   pk: `${tenantPrefix(tenant)}ROOMNO#${roomNumber}`,
   sk: 'ROOMNO',
