@@ -50,6 +50,13 @@ export const config = {
    * How long one store request may take before it is abandoned (and retried). DynamoDB answers in
    * milliseconds; the embedded local store on a busy development machine can take seconds.
    */
+  /**
+   * The chat table's TTL attribute (serverless.yml, TimeToLiveSpecification). Unset (the embedded
+   * store has no TTL), nothing is marked for TTL deletion.
+   */
+  get ttlAttribute() {
+    return env.TTL_ATTRIBUTE || undefined;
+  },
   get storeRequestTimeoutMs() {
     return numberFrom(env.STORE_REQUEST_TIMEOUT_MS, env.DYNAMODB_ENDPOINT ? 5000 : 1000);
   },

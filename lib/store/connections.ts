@@ -10,7 +10,7 @@ export interface ConnectionRecord {
   role: Role;
   userId: string;
   connectedAt: string;
-  /** Epoch seconds; the table's TTL attribute (no expiry bucket: cleanup's index never sees it). */
+  /** Epoch seconds; also the item's TTL (no expiry bucket: cleanup's index never sees it). */
   expiresAt: number;
 }
 
@@ -22,6 +22,8 @@ export const putConnection = async (tenant: TenantKeyScope, connection: Connecti
         ...connectionKey(tenant, connection.role, connection.userId, connection.connectionId),
         connected_at: connection.connectedAt,
         expires_at: connection.expiresAt,
+        // A connection is self-contained: DynamoDB's TTL may delete it whenever it likes.
+        ...(config.ttlAttribute && { [config.ttlAttribute]: connection.expiresAt }),
       },
     }),
   );
