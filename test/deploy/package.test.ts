@@ -40,8 +40,12 @@ describe('serverless package --stage prod (no AWS credentials)', () => {
     }
   });
 
-  it('enables TTL on the expiry attribute of the chat table as a backstop', () => {
-    expect(resource('ChatTable').Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
+  it('enables TTL on its own attribute, never the rooms\' expires_at, and tells the functions its name', () => {
+    const ttl = resource('ChatTable').Properties.TimeToLiveSpecification;
+    expect(ttl).toEqual({ AttributeName: 'purge_at', Enabled: true });
+    const functions = ofType(template, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment?.Variables?.CHAT_TABLE);
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) expect(fn.Properties.Environment.Variables.TTL_ATTRIBUTE).toBe(ttl.AttributeName);
   });
 
   it('creates local tables identical in keys and indexes to the deployed ones', () => {
