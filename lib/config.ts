@@ -84,10 +84,7 @@ export const config = {
    * public development default, and that only against a local store.
    */
   get cursorSecret() {
-    return (
-      loadedSecrets.cursor ??
-      (env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined))
-    );
+    return env.CURSOR_SECRET || (env.DYNAMODB_ENDPOINT || env.IS_OFFLINE || env.NODE_ENV === 'test' ? LOCAL_DEV_CURSOR_SECRET : undefined);
   },
   /** The SSM parameter (SecureString) holding the cursor secret on deployed stages. */
   get cursorSecretParameter() {
@@ -95,9 +92,16 @@ export const config = {
   },
 };
 
-/** Secrets fetched at cold start (never from the environment), kept for the container's life. */
-const loadedSecrets: { cursor?: string } = {};
+/**
+ * Where a deployed function's cursor secret comes from (SSM Parameter Store, lib/http/cursorSecret.ts):
+ * asked for only when a cursor is made or read, so a request that needs none never loads the SSM
+ * client; the source keeps what it fetched for the container's life.
+ */
+let cursorSecretSource: (() => Promise<string>) | undefined;
 
-export const provideCursorSecret = (value: string): void => {
-  loadedSecrets.cursor = value;
+export const provideCursorSecret = (source: () => Promise<string>): void => {
+  cursorSecretSource = source;
 };
+
+/** The secret paging cursors are keyed with: the provided source where there is one, else the environment's. */
+export const resolveCursorSecret = async (): Promise<string | undefined> => (cursorSecretSource ? cursorSecretSource() : config.cursorSecret);

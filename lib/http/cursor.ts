@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt } from 'jose';
-import { config } from '../config';
+import { resolveCursorSecret } from '../config';
 import { AppError } from '../errors';
 
 /**
@@ -30,11 +30,12 @@ const decoder = new TextDecoder();
 
 let key: Uint8Array | undefined;
 
-/** 32 bytes derived from CURSOR_SECRET, once per container; a missing secret is a deploy error. */
-const cursorKey = (): Uint8Array => {
+/** 32 bytes derived from the cursor secret, once per container; a missing secret is a deploy error. */
+const cursorKey = async (): Promise<Uint8Array> => {
   if (key) return key;
-  if (!config.cursorSecret) throw new Error('CURSOR_SECRET is not configured');
-  key = new Uint8Array(createHash('sha256').update(`chat-rooms cursor v1\u0000${config.cursorSecret}`).digest());
+  const secret = await resolveCursorSecret();
+  if (!secret) throw new Error('CURSOR_SECRET is not configured');
+  key = new Uint8Array(createHash('sha256').update(`chat-rooms cursor v1\u0000${secret}`).digest());
   return key;
 };
 
@@ -52,7 +53,7 @@ export const encodeCursor = async (scope: CursorScope, lastKey: StoreKey | undef
   const payload: CursorPayload = { v: 1, t: scope.tenant, q: scope.query, k: lastKey };
   return new CompactEncrypt(encoder.encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-    .encrypt(cursorKey());
+    .encrypt(await cursorKey());
 };
 
 /**
@@ -66,9 +67,11 @@ export const decodeCursor = async (
   belongs: (key: StoreKey) => boolean,
 ): Promise<StoreKey | undefined> => {
   if (cursor === undefined) return undefined;
+  // Outside the try: a secret that cannot be fetched is our failure, not an invalid cursor.
+  const secretKey = await cursorKey();
   let payload: Partial<CursorPayload>;
   try {
-    const { plaintext } = await compactDecrypt(cursor, cursorKey(), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+    const { plaintext } = await compactDecrypt(cursor, secretKey, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
     payload = JSON.parse(decoder.decode(plaintext)) as Partial<CursorPayload>;
   } catch {
     throw invalidCursor();

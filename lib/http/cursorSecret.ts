@@ -1,6 +1,5 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type middy from '@middy/core';
-import ssm from '@middy/ssm';
 import { config, provideCursorSecret } from '../config';
 
 export interface CursorSecretOptions {
@@ -12,27 +11,28 @@ export interface CursorSecretOptions {
 
 /**
  * middy middleware: the paging cursors' key from SSM Parameter Store (a SecureString, decrypted)
- * when a parameter is named. middy's ssm fetches it once per container, as the handler module
- * loads, and keeps it, so a warm request makes no SSM call; the function's environment carries only
- * the parameter's name. Without one (local runs) it adds nothing and lib/config's local key applies.
+ * when a parameter is named. The parameter is fetched when the first cursor is made or read, not
+ * as the handler loads: the SSM client is a tenth of a paging function's load time, and a request
+ * whose answer fits one page needs no key. Once fetched it is kept, so a warm request makes no SSM
+ * call; a failed fetch is retried by the next request. The function's environment carries only the
+ * parameter's name. Without one (local runs) it adds nothing and lib/config's local key applies.
  */
-export const cursorSecretFromSsm = ({
-  parameterName = config.cursorSecretParameter,
-  AwsClient = SSMClient,
-}: CursorSecretOptions = {}): middy.MiddlewareObj[] => {
+export const cursorSecretFromSsm = ({ parameterName = config.cursorSecretParameter, AwsClient }: CursorSecretOptions = {}): middy.MiddlewareObj[] => {
   if (!parameterName) return [];
-  return [
-    // (middy's types tie the context key to the handler's context; the next middleware reads it.)
-    ssm({ AwsClient, fetchData: { cursorSecret: parameterName }, setToContext: true, cacheKey: `ssm:${parameterName}`, cacheExpiry: -1 }) as middy.MiddlewareObj,
-    {
-      before: ({ context }) => {
-        const value = (context as { cursorSecret?: unknown }).cursorSecret;
-        // middy parses values that look like JSON; a secret is text whatever it looks like.
-        if (value === undefined || value === null || String(value).length < 32) {
-          throw new Error(`SSM parameter ${parameterName} must hold a secret of at least 32 characters`);
-        }
-        provideCursorSecret(String(value));
-      },
-    },
-  ];
+  let fetched: Promise<string> | undefined;
+  const fetchSecret = async (): Promise<string> => {
+    const ssm = await import('@aws-sdk/client-ssm');
+    const client = new (AwsClient ?? ssm.SSMClient)({});
+    const { Parameters = [] } = await client.send(new ssm.GetParametersCommand({ Names: [parameterName], WithDecryption: true }));
+    const value = Parameters.find((parameter) => parameter.Name === parameterName)?.Value;
+    if (value === undefined) throw new Error(`Failed to resolve SSM parameter ${parameterName}`);
+    if (value.length < 32) throw new Error(`SSM parameter ${parameterName} must hold a secret of at least 32 characters`);
+    return value;
+  };
+  const source = () =>
+    (fetched ??= fetchSecret().catch((error: unknown) => {
+      fetched = undefined;
+      throw error;
+    }));
+  return [{ before: () => provideCursorSecret(source) }];
 };

@@ -1,7 +1,7 @@
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { config } from '../../lib/config';
+import { resolveCursorSecret } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
 
@@ -34,11 +34,14 @@ class StubbedSsm extends SSMClient {
 const context = () => ({ getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
 
 describe('the cursor secret from SSM Parameter Store', () => {
-  it('is fetched once, decrypted, as the handler loads; warm invocations make no SSM call', async () => {
+  it('is fetched once, decrypted, when first asked for; warm invocations make no SSM call', async () => {
     const handler = middy()
       .use(cursorSecretFromSsm({ parameterName: PARAMETER, AwsClient: StubbedSsm }))
-      .handler(async () => config.cursorSecret);
-    for (let i = 0; i < 3; i++) await expect(handler({}, context())).resolves.toBe(SECRET);
+      .handler(async () => 'served');
+    await expect(handler({}, context())).resolves.toBe('served');
+    expect(calls).toEqual([]);
+    for (let i = 0; i < 3; i++) await expect(resolveCursorSecret()).resolves.toBe(SECRET);
+    await expect(handler({}, context())).resolves.toBe('served');
     expect(calls).toEqual([{ Names: [PARAMETER], WithDecryption: true }]);
   });
 
@@ -53,11 +56,14 @@ describe('the cursor secret from SSM Parameter Store', () => {
     await expect(compactDecrypt(cursor, key('local-development-only-cursor-secret-never-use-in-aws'))).rejects.toThrow();
   });
 
-  it('fails the request, not silently, when the parameter does not exist', async () => {
+  it('fails the paging request, not silently, when the parameter does not exist, and asks again next time', async () => {
     const handler = middy()
       .use(cursorSecretFromSsm({ parameterName: '/chat-rooms/test/missing', AwsClient: StubbedSsm }))
-      .handler(async () => 'served');
+      .handler(async () => resolveCursorSecret());
+    const before = calls.length;
     await expect(handler({}, context())).rejects.toThrow(/Failed to resolve/);
+    await expect(handler({}, context())).rejects.toThrow(/Failed to resolve/);
+    expect(calls.length - before).toBe(2);
   });
 
   it('adds nothing where no parameter is named (local runs keep the development key)', () => {
