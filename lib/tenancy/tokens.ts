@@ -63,13 +63,28 @@ type VerifyingTenant = Pick<
 >;
 
 /**
+ * HS256 secrets imported as verifying keys once per container: importing costs as much as the
+ * verification itself. Keyed by the secret; bounded by the registry's secrets seen by this container.
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+const hmacKey = (secret: string): Promise<CryptoKey> => {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+};
+
+/**
  * The keys that may verify this token, by its header: HS256 → the tenant's secrets (any, for
  * rotation); ES256 / RS256 / EdDSA → the one public key named by `kid` whose type pins exactly that
  * algorithm. Anything else verifies with nothing.
  */
 const candidateKeys = async (token: string, tenant: VerifyingTenant): Promise<{ algorithm: string; keys: Array<Uint8Array | CryptoKey> }> => {
   const { alg, kid } = decodeProtectedHeader(token);
-  if (alg === 'HS256') return { algorithm: alg, keys: (tenant.jwt_secrets ?? []).map((secret) => encoder.encode(secret)) };
+  if (alg === 'HS256') return { algorithm: alg, keys: await Promise.all((tenant.jwt_secrets ?? []).map(hmacKey)) };
   const jwk = tenant.jwt_public_keys?.find((key) => key.kid === kid);
   if (!jwk || algorithmOf(jwk) !== (alg === 'Ed25519' ? 'EdDSA' : alg)) return { algorithm: String(alg), keys: [] };
   return { algorithm: alg!, keys: [await importPublicKey(jwk)] };
