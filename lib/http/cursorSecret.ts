@@ -21,11 +21,8 @@ export const cursorSecretFromSsm = ({ parameterName = config.cursorSecretParamet
   if (!parameterName) return [];
   let fetched: Promise<string> | undefined;
   const fetchSecret = async (): Promise<string> => {
-    const ssm = await import('@aws-sdk/client-ssm');
-    const client = new (AwsClient ?? ssm.SSMClient)({});
-    const { Parameters = [] } = await client.send(new ssm.GetParametersCommand({ Names: [parameterName], WithDecryption: true }));
-    const value = Parameters.find((parameter) => parameter.Name === parameterName)?.Value;
-    if (value === undefined) throw new Error(`Failed to resolve SSM parameter ${parameterName}`);
+    const { fetchSecureParameter } = await import('./ssmParameter');
+    const value = await fetchSecureParameter(parameterName, AwsClient);
     if (value.length < 32) throw new Error(`SSM parameter ${parameterName} must hold a secret of at least 32 characters`);
     return value;
   };
