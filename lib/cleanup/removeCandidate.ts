@@ -1,8 +1,8 @@
 import { refOfRoomId } from '../rooms/identifiers';
 import { batchDelete, type BatchDeleteOptions } from '../store/batchDelete';
-import { expiryIndexAttributes, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
+import { expiryIndexAttributes, roomKey, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
 import { releaseRoomNumber } from '../store/roomNumbers';
-import { deleteRoomIfExpiredAt } from '../store/roomDeletion';
+import { deleteRoomIfExpiredAt, storedRoomId } from '../store/roomDeletion';
 import { queryRoomChildrenPage } from '../store/roomChildren';
 import { deleteTombstone, getTombstone, putTombstone } from '../store/tombstones';
 import type { TimeBudget } from './budget';
@@ -62,33 +62,58 @@ const refOf = (tenant: TenantKeyScope, candidate: Candidate, roomId: string): st
   return ref;
 };
 
+const skipped: RemovalOutcome = { result: 'skipped', complete: true, children: 0, retries: 0 };
+
 /**
- * Deletion, the second phase of a pass, for one selected candidate. The room item goes first and
- * only if it is still expired at selection time, so a room touched after selection survives whole
- * and two passes never both delete it. A tombstone is written at once so that a cascade cut short
- * is finished by a later pass.
+ * The room of a tombstone is deleted if it is still expired at `selectedAt`. If it is not (it was
+ * touched after its tombstone was written), the tombstone is withdrawn and the room lives on whole;
+ * if it is gone or another incarnation holds the partition, its cascade is due.
+ */
+const settleRoom = async (
+  tenant: TenantKeyScope,
+  room: DeadRoom,
+  tombstone: ItemKey,
+  selectedAt: number,
+): Promise<'deleted' | 'alive' | 'gone'> => {
+  const key = roomKey(tenant, room.ref);
+  if (await deleteRoomIfExpiredAt(tenant, key, room._id, selectedAt)) return 'deleted';
+  if ((await storedRoomId(tenant, key)) !== room._id) return 'gone';
+  await deleteTombstone(tenant, tombstone);
+  return 'alive';
+};
+
+/**
+ * Deletion, the second phase of a pass, for one selected candidate. The room's tombstone is written
+ * first, so no crash can leave children without a record of their room; then the room item goes,
+ * only if it is still this incarnation and still expired at selection time, so a room touched after
+ * selection survives whole (its tombstone withdrawn) and two passes never both delete it. A
+ * cascade cut short keeps its tombstone in byExpiry, and a later pass finishes it.
  */
 export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candidate, options: RemovalOptions): Promise<RemovalOutcome> => {
-  if (candidate.kind === 'room') {
-    const deleted = await deleteRoomIfExpiredAt(tenant, candidate, candidate.selectedAt);
-    if (!deleted) return { result: 'skipped', complete: true, children: 0, retries: 0 };
-    const room = { ref: refOf(tenant, candidate, deleted._id), ...deleted };
+  if (candidate.kind === 'room' && candidate.room) {
+    const room = { ref: refOf(tenant, candidate, candidate.room._id), ...candidate.room };
     const tombstone = roomTombstoneKey(tenant, room.ref, room._id);
     await putTombstone(tenant, tombstone, {
       deleted_room: room._id,
       ...(room.room_id && { room_id: room.room_id }),
-      // The room's place in byExpiry, and no `expires_at`: TTL must not remove it before the cascade.
+      // The room's place in byExpiry; no TTL attribute: TTL must never remove it before the cascade.
       ...expiryIndexAttributes(tenant, candidate.expiryHour),
     });
+    const state = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
+    // Gone already: another pass deleted it and carries its cascade (or leaves the tombstone for the next).
+    if (state !== 'deleted') return skipped;
     return { result: 'deleted', ...(await cascade(tenant, room, tombstone, options)) };
   }
   if (candidate.kind === 'tombstone') {
     const tombstone = { pk: candidate.pk, sk: candidate.sk };
     const found = await getTombstone(tenant, tombstone);
     // Another pass finished this cascade since selection.
-    if (!found) return { result: 'skipped', complete: true, children: 0, retries: 0 };
+    if (!found) return skipped;
     const room = { ref: refOf(tenant, candidate, found.deleted_room), _id: found.deleted_room, room_id: found.room_id };
-    return { result: 'resumed', ...(await cascade(tenant, room, tombstone, options)) };
+    // A pass that stopped between the tombstone and the room's delete left the room in place.
+    const state = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
+    if (state === 'alive') return skipped;
+    return { result: state === 'deleted' ? 'deleted' : 'resumed', ...(await cascade(tenant, room, tombstone, options)) };
   }
   return { result: 'ignored', complete: true, children: 0, retries: 0 };
 };

@@ -1,4 +1,4 @@
-import { queryExpiredPage } from '../store/expiry';
+import { queryExpiredPage, type ExpiryEntry } from '../store/expiry';
 import { ROOM_SK, ROOM_TOMBSTONE_SK_PREFIX, type TenantKeyScope } from '../store/keys';
 import { epochSeconds } from './clock';
 import type { PageRequest } from '../store/pageRequest';
@@ -8,12 +8,8 @@ import type { PageRequest } from '../store/pageRequest';
  * that stopped before everything under it was deleted. A room is deleted only if it is still
  * expired at `selectedAt`, the time the pass judges by: a room touched since has a later expiry.
  */
-export interface Candidate {
+export interface Candidate extends ExpiryEntry {
   kind: 'room' | 'tombstone' | 'other';
-  pk: string;
-  sk: string;
-  /** Its place in byExpiry (the hour at or after its expiry). */
-  expiryHour: number;
   /** Epoch seconds the pass selected it at. */
   selectedAt: number;
 }

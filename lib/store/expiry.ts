@@ -4,10 +4,12 @@ import { documentClient } from './client';
 import { EXPIRY_HOUR_ATTRIBUTE, EXPIRY_INDEX, expiryBucketOfDay, isTenantKey, type ItemKey, type TenantKeyScope } from './keys';
 import type { PageRequest } from './pageRequest';
 
-/** One entry of the byExpiry index: the keys it projects (KEYS_ONLY). */
+/** One entry of the byExpiry index: the keys and the room's identity it projects. */
 export interface ExpiryEntry extends ItemKey {
   /** The hour at or after the item's expiry: the entry's sort key. */
   expiryHour: number;
+  /** A room entry's `_id` and `room_id` (tombstones carry neither). */
+  room?: { _id: string; room_id?: string };
 }
 
 export interface ExpiryPage {
@@ -39,7 +41,12 @@ export const queryExpiredPage = async (
       ExclusiveStartKey: options.startKey,
     }),
   );
-  const entries = Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk), expiryHour: Number(item[EXPIRY_HOUR_ATTRIBUTE]) }));
+  const entries: ExpiryEntry[] = Items.map((item) => ({
+    pk: String(item.pk),
+    sk: String(item.sk),
+    expiryHour: Number(item[EXPIRY_HOUR_ATTRIBUTE]),
+    ...(item._id !== undefined && { room: { _id: String(item._id), ...(item.room_id !== undefined && { room_id: String(item.room_id) }) } }),
+  }));
   // The bucket is tenant-prefixed, so this cannot fail; it keeps a bad key from ever reaching a delete.
   for (const entry of entries) {
     if (!isTenantKey(tenant, entry.pk)) throw new Error('byExpiry returned a key of another tenant');

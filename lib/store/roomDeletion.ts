@@ -1,4 +1,4 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
 import { isConditionFailure } from './conditions';
@@ -11,19 +11,25 @@ export interface DeletedRoom {
 }
 
 /**
- * Delete a room item only if it is still expired at `selectedAt` (epoch seconds), the time it was
- * selected at: a room touched since (startChat, a message, a close) expires after that and
- * survives, and of two passes deleting the same room exactly one succeeds. Undefined when the
- * condition failed.
+ * Delete the room incarnation `roomId` only if it is still expired at `selectedAt` (epoch
+ * seconds), the time it was selected at: a room touched since (startChat, a message, a close)
+ * expires after that and survives, a room recreated in the partition is another incarnation, and
+ * of two passes deleting the same room exactly one succeeds. Undefined when the condition failed.
  */
-export const deleteRoomIfExpiredAt = async (tenant: TenantKeyScope, key: ItemKey, selectedAt: number): Promise<DeletedRoom | undefined> => {
+export const deleteRoomIfExpiredAt = async (
+  tenant: TenantKeyScope,
+  key: ItemKey,
+  roomId: string,
+  selectedAt: number,
+): Promise<DeletedRoom | undefined> => {
   try {
     const { Attributes } = await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
         Key: { pk: key.pk, sk: key.sk },
-        ConditionExpression: 'expires_at <= :selected',
-        ExpressionAttributeValues: { ':selected': selectedAt },
+        ConditionExpression: 'expires_at <= :selected AND #id = :id',
+        ExpressionAttributeNames: { '#id': '_id' },
+        ExpressionAttributeValues: { ':selected': selectedAt, ':id': roomId },
         // The old item names the room (`_id`, `room_id`) without a read of its own.
         ReturnValues: 'ALL_OLD',
       }),
@@ -33,4 +39,18 @@ export const deleteRoomIfExpiredAt = async (tenant: TenantKeyScope, key: ItemKey
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
+};
+
+/** The `_id` of the room incarnation stored under `key` now, if any (a strongly consistent read). */
+export const storedRoomId = async (tenant: TenantKeyScope, key: ItemKey): Promise<string | undefined> => {
+  const { Item } = await documentClient(tenant).send(
+    new GetCommand({
+      TableName: config.chatTable,
+      Key: { pk: key.pk, sk: key.sk },
+      ProjectionExpression: '#id',
+      ExpressionAttributeNames: { '#id': '_id' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item?._id === undefined ? undefined : String(Item._id);
 };

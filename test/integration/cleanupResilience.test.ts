@@ -160,3 +160,54 @@ describe('cleanup: concurrent passes', () => {
     await expectGone(tenant, created);
   });
 });
+
+describe('cleanup: the tombstone comes before the room delete', () => {
+  /** Runs `onRoomDelete` in place of the first DeleteItem of a room item, then lets the rest through. */
+  const atFirstRoomDelete = (onRoomDelete: (forward: () => Promise<unknown>) => Promise<unknown>): Middleware => {
+    let met = false;
+    return (next, context) => async (args) => {
+      const key = (args.input as { Key?: { sk?: string } }).Key;
+      if (met || context.commandName !== 'DeleteItemCommand' || key?.sk !== 'ROOM') return next(args);
+      met = true;
+      return onRoomDelete(() => next(args)) as never;
+    };
+  };
+
+  it('a pass that stops between the two leaves the room and its tombstone, and the next pass removes everything', async () => {
+    const tenant = await newTenant(30);
+    const [room] = await rooms(tenant, 1, 12);
+    const crash = atFirstRoomDelete(async () => {
+      throw new Error('the Lambda stopped here');
+    });
+
+    const failure = await withMiddleware(tenant, crash, () =>
+      cleanup([tenant], at(T0, 31)).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+    expect(failure).toBeInstanceOf(CleanupFailed);
+    expect(await getRoomByRef(tenant, refOf(room!))).toBeDefined();
+    expect(await getItem(tenant, roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeDefined();
+
+    const next = await cleanup([tenant], at(T0, 31, 3600));
+    expect(next).toMatchObject({ deleted: 1, complete: true });
+    await expectGone(tenant, [room!]);
+  });
+
+  it('a room touched between the two keeps everything, and its tombstone is withdrawn', async () => {
+    const tenant = await newTenant(30);
+    const [room] = await rooms(tenant, 1, 12);
+    const touchFirst = atFirstRoomDelete(async (forward) => {
+      await startRoom(tenant, at(T0, 31), Number(room!.order_id));
+      return forward();
+    });
+
+    const summary = await withMiddleware(tenant, touchFirst, () => cleanup([tenant], at(T0, 31)));
+    expect(summary).toMatchObject({ deleted: 0, skipped: 1, complete: true });
+    expect((await getRoomByRef(tenant, refOf(room!)))?._id).toBe(room!._id);
+    expect(await getItem(tenant, roomTombstoneKey(tenant, refOf(room!), room!._id))).toBeUndefined();
+    // The room, its 12 children and nothing else: no tombstone, no child lost.
+    expect(await partitionItems(tenant, refOf(room!))).toHaveLength(13);
+  });
+});
