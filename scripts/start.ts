@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { startLocalDynamo } from './local/dynalite';
 import { startOffline } from './local/offline';
+import { playgroundBanner } from './local/playground';
 import { seedTenants } from './local/seed';
 import { seedCurl } from './local/seedRequest';
 import { REPO_ROOT } from './local/serverlessConfig';
@@ -93,6 +94,7 @@ const main = async (): Promise<void> => {
   console.log(`${seedCurl(offline.url, token)}\n`);
   console.log(`Realtime events (WebSocket): ${offline.wsUrl}/?token=${token}\n`);
   console.log('Other tokens: npm run --silent token -- --client-id 2 --user-id 7 --role user');
+  console.log(`\n${playgroundBanner(offline.url)}\n`);
   console.log('Ctrl-C stops everything.');
 };
 

@@ -214,6 +214,15 @@ describe('IAM in the prod template', () => {
       expect(resourceStrings(manage.Resource)).toEqual(['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebsocketsApi}/prod/POST/@connections/*']);
     }
   });
+
+  it('deploys no playground: its function and routes exist on the local stage only', () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => String(route.Properties.RouteKey));
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((route) => route.includes('/playground'))).toEqual([]);
+    const functionNames = ofType(template, 'AWS::Lambda::Function').map(([, fn]) => String(fn.Properties.FunctionName));
+    expect(functionNames).toContain('chat-rooms-prod-startChat');
+    expect(functionNames.filter((name) => /playground/i.test(name))).toEqual([]);
+  });
 });
 
 describe('secrets and environment in the prod template', () => {

@@ -1,0 +1,29 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AppError } from '../../lib/errors';
+import { httpErrors } from '../../lib/http/httpErrors';
+import type { JsonResponse } from '../../lib/http/responses';
+import { logger } from '../../lib/log';
+import { servePlayground } from '../../playground/routes';
+
+/**
+ * The playground page and its development tokens. serverless.yml defines this function for the
+ * local stage only; refusing outside serverless-offline as well keeps a token mint with public
+ * development keys off any deployed stage even if the function were ever deployed by mistake.
+ */
+const localOnly = (): middy.MiddlewareObj => ({
+  before: async () => {
+    if (process.env.IS_OFFLINE !== 'true') throw new AppError('NOT_FOUND', 'Not found');
+  },
+});
+
+/** GET /playground, GET /playground/{asset}, POST /playground/tokens — local stage only. */
+export const handler = middy<APIGatewayProxyEventV2 & { body?: unknown }, JsonResponse>()
+  .use(httpErrors({ logger }))
+  .use(localOnly())
+  .use(httpHeaderNormalizer())
+  // GETs carry no JSON body; only the token route reads one (and validates it).
+  .use(httpJsonBodyParser({ disableContentTypeError: true }))
+  .handler((event) => servePlayground({ routeKey: event.routeKey, asset: event.pathParameters?.asset, body: event.body }));

@@ -1,0 +1,309 @@
+// The playground: two participants of an order conversation, side by side, live over the
+// WebSocket. Everything goes through the public API with the participants' own tokens; the
+// local stack only serves this page, its config and development tokens.
+import { call, describeError } from './api.js';
+import { h } from './dom.js';
+import { renderExchange } from './exchange.js';
+import { PaneView, useRoleNames } from './pane.js';
+import { connectSocket } from './socket.js';
+
+const ROOMS = '/api/v1/chat/rooms';
+const ROLES = ['agent', 'user', 'vendor', 'admin'];
+/** Where startChat names a participant of each role; the initiator's own slot is `user_id`. */
+const SLOT_OF_ROLE = { agent: 'agent_id', user: 'order_user_id', vendor: 'vendor_user_id' };
+const MESSAGES_SHOWN = 50;
+
+const pageError = document.getElementById('page-error');
+const exchange = document.getElementById('exchange');
+const startForm = document.getElementById('start-form');
+const participantsForm = document.getElementById('participants-form');
+
+const showPageError = (text) => {
+  pageError.textContent = text;
+  pageError.hidden = !text;
+};
+
+/** One pane's participant: its session (token, tenant), socket, room state and read cursor. */
+class Participant {
+  constructor(view) {
+    this.view = view;
+    this.session = undefined;
+    this.socket = undefined;
+    this.room = undefined;
+    this.unread = 0;
+    /** The newest message this participant has read. */
+    this.lastRead = undefined;
+  }
+
+  get token() {
+    return this.session.token;
+  }
+
+  isMe(reader) {
+    const { role, user_id: userId } = this.session.participant;
+    return reader?.user_type === role && String(reader?.user_id) === userId;
+  }
+
+  setUnread(count) {
+    this.unread = count;
+    this.view.showUnread(count);
+  }
+}
+
+const state = { config: undefined, roomId: undefined, orderId: undefined, panes: [] };
+
+/** The published startChat body for this order, sent by `initiator`, naming the other participant. */
+const startChatBody = (initiator, other, orderId) => {
+  const me = initiator.session;
+  const them = other.session;
+  const body = {
+    ...state.config.seed.body,
+    sub_domain: me.tenant.sub_domain,
+    client_id: Number(me.tenant.client_id),
+    db_name: me.tenant.db_name,
+    user_id: me.participant.user_id,
+    type: `${me.participant.role}-to-${them.participant.role}`,
+    order_id: /^[0-9]+$/.test(orderId) ? Number(orderId) : orderId,
+  };
+  const slot = SLOT_OF_ROLE[them.participant.role];
+  if (slot && them.participant.role !== me.participant.role) body[slot] = them.participant.user_id;
+  return body;
+};
+
+const seedHeaders = (token) =>
+  Object.fromEntries(Object.entries(state.config.seed.headers).map(([name, value]) => [name, value.replace('{{token}}', token)]));
+
+/** Runs startChat as the pane `initiatorIndex`, shows the exchange, and opens the room in both panes. */
+async function startChat(initiatorIndex) {
+  const initiator = state.panes[initiatorIndex];
+  const other = state.panes[1 - initiatorIndex];
+  const orderId = startForm.elements.namedItem('order_id').value.trim();
+  const reply = await call('POST', state.config.seed.path, {
+    headers: seedHeaders(initiator.token),
+    body: startChatBody(initiator, other, orderId),
+  });
+  renderExchange(exchange, `startChat as ${initiator.view.title.textContent}`, reply);
+  if (!reply.ok) {
+    initiator.view.showError(describeError(reply));
+    return;
+  }
+  initiator.view.clearError();
+  state.roomId = reply.json.roomData._id;
+  state.orderId = orderId;
+  await Promise.all(state.panes.map(openRoom));
+}
+
+/** Loads the room and its latest messages as this participant sees them. */
+async function openRoom(pane) {
+  pane.view.clearMessages();
+  pane.room = undefined;
+  pane.view.showRoom(undefined);
+  if (!state.roomId) return;
+  const roomReply = await call('GET', `${ROOMS}/${state.roomId}`, { token: pane.token });
+  if (!roomReply.ok) {
+    pane.view.showError(describeError(roomReply));
+    return;
+  }
+  const messagesReply = await call('GET', `${ROOMS}/${state.roomId}/messages?limit=${MESSAGES_SHOWN}`, { token: pane.token });
+  if (!messagesReply.ok) {
+    pane.view.showError(describeError(messagesReply));
+    return;
+  }
+  pane.view.clearError();
+  const room = roomReply.json.roomData;
+  pane.room = room;
+  pane.view.showRoom(room);
+  for (const message of messagesReply.json.messages) pane.view.addMessage(message);
+  pane.lastRead = room.last_read_message_id ?? undefined;
+  pane.setUnread(typeof room.unread_count === 'number' ? room.unread_count : pane.view.countFromOthersAfter(pane.lastRead));
+  // The others' read cursors, where the room view carries them, draw the read ticks.
+  for (const participant of room.user_Data ?? []) {
+    if (!pane.isMe(participant) && participant.last_read_message_id) pane.view.markReadUpTo(participant.last_read_message_id);
+  }
+  if (pane.view.looking) await readNow(pane);
+}
+
+async function send(pane, text) {
+  if (!pane.room) {
+    pane.view.showError('Start a chat first.');
+    return false;
+  }
+  const reply = await call('POST', `${ROOMS}/${pane.room._id}/messages`, {
+    token: pane.token,
+    body: { text, client_message_id: crypto.randomUUID() },
+  });
+  if (!reply.ok) {
+    pane.view.showError(describeError(reply));
+    return false;
+  }
+  pane.view.clearError();
+  pane.view.addMessage(reply.json.messageData);
+  return true;
+}
+
+/** Marks the newest message from the others as read, when there is one not read yet. */
+async function readNow(pane) {
+  const newest = pane.view.newestFromOthers();
+  if (!pane.room || !newest || (pane.lastRead && newest <= pane.lastRead) || pane.reading) return;
+  pane.reading = true;
+  try {
+    const reply = await call('POST', `${ROOMS}/${pane.room._id}/read`, { token: pane.token, body: { message_id: newest } });
+    if (!reply.ok) {
+      pane.view.showError(describeError(reply));
+      return;
+    }
+    pane.lastRead = reply.json.last_read_message_id ?? newest;
+    pane.setUnread(pane.view.countFromOthersAfter(pane.lastRead));
+  } finally {
+    pane.reading = false;
+  }
+  // Something may have arrived while the read was in flight.
+  if (pane.view.looking) await readNow(pane);
+}
+
+async function toggleRoom(pane) {
+  if (!pane.room) return;
+  if (!pane.room.status) {
+    await startChat(state.panes.indexOf(pane)); // startChat reopens the conversation's room
+    return;
+  }
+  const reply = await call('POST', `${ROOMS}/${pane.room._id}/close`, { token: pane.token });
+  if (!reply.ok) {
+    pane.view.showError(describeError(reply));
+    return;
+  }
+  pane.view.clearError();
+  pane.room = { ...pane.room, ...reply.json.roomData };
+  pane.view.showRoom(pane.room);
+}
+
+const sameRoom = (event) => state.roomId !== undefined && event.roomData?._id === state.roomId;
+
+function onEvent(pane, event) {
+  switch (event.event) {
+    case 'message.created': {
+      if (!sameRoom(event)) return;
+      // The sender's own pane has it from the 201 already: addMessage dedupes by _id.
+      if (!pane.view.addMessage(event.messageData) || pane.view.isMine(event.messageData)) return;
+      if (pane.view.looking) void readNow(pane);
+      else pane.setUnread(pane.unread + 1);
+      return;
+    }
+    case 'room.read': {
+      if (!sameRoom(event)) return;
+      if (pane.isMe(event.reader)) {
+        // Read on another device of mine.
+        pane.lastRead = event.message_id;
+        pane.setUnread(pane.view.countFromOthersAfter(event.message_id));
+      } else {
+        pane.view.markReadUpTo(event.message_id);
+      }
+      return;
+    }
+    case 'room.closed':
+    case 'room.opened': {
+      if (!sameRoom(event) || !pane.room) return;
+      pane.room = { ...pane.room, ...event.roomData, status: event.event === 'room.opened' };
+      pane.view.showRoom(pane.room);
+      return;
+    }
+    default:
+      return; // pong, and events a newer server may add
+  }
+}
+
+function connect(pane) {
+  pane.socket?.close();
+  pane.socket = undefined;
+  if (!state.config.websocket_url) {
+    pane.view.showSocket('none (this stack has no WebSocket API)');
+    return;
+  }
+  pane.socket = connectSocket(state.config.websocket_url, pane.token, {
+    onEvent: (event) => onEvent(pane, event),
+    onState: (socketState, reconnected) => {
+      pane.view.showSocket(socketState);
+      // Events sent while the socket was down are gone: load the room again.
+      if (reconnected) void openRoom(pane);
+    },
+  });
+}
+
+/** Development tokens for the participants (from the local stack), then a fresh view of the room. */
+async function useParticipants(participants) {
+  const replies = await Promise.all(participants.map((participant) => call('POST', '/playground/tokens', { body: participant })));
+  const failed = replies.find((reply) => !reply.ok);
+  if (failed) {
+    showPageError(`Could not get a token: ${describeError(failed)}`);
+    return;
+  }
+  showPageError('');
+  replies.forEach((reply, index) => {
+    const pane = state.panes[index];
+    pane.session = reply.json;
+    pane.view.showParticipant(reply.json.participant, reply.json.tenant);
+    connect(pane);
+  });
+  fillParticipantsForm();
+  await Promise.all(state.panes.map(openRoom));
+}
+
+function fillParticipantsForm() {
+  for (const fieldset of participantsForm.querySelectorAll('fieldset')) {
+    const { participant } = state.panes[Number(fieldset.dataset.side)].session;
+    fieldset.querySelector('[name=client_id]').value = participant.client_id;
+    fieldset.querySelector('[name=role]').value = participant.role;
+    fieldset.querySelector('[name=user_id]').value = participant.user_id;
+  }
+}
+
+function buildParticipantsForm() {
+  for (const select of participantsForm.querySelectorAll('[name=client_id]')) {
+    select.replaceChildren(...state.config.tenants.map((tenant) =>
+      h('option', { value: tenant.client_id }, `${tenant.client_id} · ${tenant.name}${tenant.status === 'active' ? '' : ` (${tenant.status})`}`)));
+  }
+  for (const select of participantsForm.querySelectorAll('[name=role]')) {
+    select.replaceChildren(...ROLES.map((role) => h('option', { value: role }, role)));
+  }
+  participantsForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const participants = [...participantsForm.querySelectorAll('fieldset')].map((fieldset) => ({
+      client_id: fieldset.querySelector('[name=client_id]').value,
+      role: fieldset.querySelector('[name=role]').value,
+      user_id: fieldset.querySelector('[name=user_id]').value.trim(),
+    }));
+    void useParticipants(participants);
+  });
+}
+
+async function main() {
+  const configReply = await call('GET', '/playground/config.json');
+  if (!configReply.ok) {
+    showPageError(`Could not load the playground's configuration: ${describeError(configReply)}`);
+    return;
+  }
+  state.config = configReply.json;
+  useRoleNames(state.config.role_names);
+  const template = document.getElementById('pane-template');
+  const panes = document.getElementById('panes');
+  state.panes = state.config.participants.map((_, index) => {
+    let pane;
+    const view = new PaneView(template, `pane-${index}`, {
+      send: (text) => send(pane, text),
+      toggleRoom: () => toggleRoom(pane),
+      look: () => void readNow(pane),
+    });
+    pane = new Participant(view);
+    panes.append(view.element);
+    return pane;
+  });
+  buildParticipantsForm();
+  startForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void startChat(0);
+  });
+  await useParticipants(state.config.participants);
+  document.body.dataset.ready = 'true';
+}
+
+void main();

@@ -1,0 +1,54 @@
+/**
+ * The playground's routes (local stage only): `GET /playground` and `/playground/{asset}` serve
+ * the page, its modules, the docs page and renderer (which renders `GET /api/v1/openapi.json`),
+ * and its config; `POST /playground/tokens` mints a development token for a participant.
+ */
+import { AppError } from '../lib/errors';
+import { json, type JsonResponse } from '../lib/http/responses';
+import { parseOrThrow } from '../lib/http/validate';
+import { isHtml, readAsset, type Asset } from './assets';
+import { participantRequest, participantSession, playgroundConfig, websocketUrl } from './session';
+
+export interface PlaygroundRequest {
+  routeKey: string;
+  asset?: string;
+  body?: unknown;
+}
+
+/**
+ * The page loads only what the local stack serves (no CDN, no inline script), talks to the API
+ * on its own origin and to the local WebSocket. Swagger UI sets inline styles.
+ */
+const contentSecurityPolicy = (): string =>
+  [
+    "default-src 'self'",
+    `connect-src 'self' ${websocketUrl() ?? ''}`.trim(),
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "script-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+const file = (asset: Asset): JsonResponse => ({
+  statusCode: 200,
+  headers: {
+    'Content-Type': asset.contentType,
+    // Revalidated on every load, so an edit to the page shows on reload.
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    ...(isHtml(asset) && { 'Content-Security-Policy': contentSecurityPolicy(), 'Referrer-Policy': 'no-referrer' }),
+  },
+  body: asset.body,
+});
+
+export const servePlayground = async ({ routeKey, asset = '', body }: PlaygroundRequest): Promise<JsonResponse> => {
+  if (routeKey === 'POST /playground/tokens') {
+    return json(200, await participantSession(parseOrThrow(participantRequest, body)));
+  }
+  if (asset === 'config.json') return json(200, playgroundConfig());
+  const found = await readAsset(asset);
+  if (!found) throw new AppError('NOT_FOUND', `The playground has no file "${asset}"`);
+  return file(found);
+};
