@@ -93,22 +93,35 @@ async function startChat(initiatorIndex) {
   await Promise.all(state.panes.map(openRoom));
 }
 
-/** Loads the room and its latest messages as this participant sees them. */
+/**
+ * Loads the room and its latest messages as this participant sees them. Another room or another
+ * participant starts from an empty pane; the same one (a reload after a reopen or a reconnect)
+ * keeps showing, and sending to, what it has until the fresh view arrives, so no send is refused
+ * meanwhile and no message sent meanwhile is lost (messages dedupe by `_id`).
+ */
 async function openRoom(pane) {
-  pane.view.clearMessages();
-  pane.room = undefined;
-  pane.view.showRoom(undefined);
-  if (!state.roomId) return;
-  const roomReply = await call('GET', `${ROOMS}/${state.roomId}`, { token: pane.token });
+  const roomId = state.roomId;
+  const view = `${roomId}|${pane.token}`;
+  if (pane.shown !== view) {
+    pane.view.clearMessages();
+    pane.room = undefined;
+    pane.shown = undefined;
+    pane.view.showRoom(undefined);
+  }
+  if (!roomId) return;
+  const roomReply = await call('GET', `${ROOMS}/${roomId}`, { token: pane.token });
   if (!roomReply.ok) {
     pane.view.showError(describeError(roomReply));
     return;
   }
-  const messagesReply = await call('GET', `${ROOMS}/${state.roomId}/messages?limit=${MESSAGES_SHOWN}`, { token: pane.token });
+  const messagesReply = await call('GET', `${ROOMS}/${roomId}/messages?limit=${MESSAGES_SHOWN}`, { token: pane.token });
   if (!messagesReply.ok) {
     pane.view.showError(describeError(messagesReply));
     return;
   }
+  // A newer startChat or participant change has taken over this pane meanwhile.
+  if (state.roomId !== roomId || `${state.roomId}|${pane.token}` !== view) return;
+  pane.shown = view;
   pane.view.clearError();
   const room = roomReply.json.roomData;
   pane.room = room;
