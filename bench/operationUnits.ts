@@ -20,6 +20,8 @@ import { documentClient } from '../lib/store/client';
 import { roomKey } from '../lib/store/keys';
 import { refOfRoomId } from '../lib/rooms/identifiers';
 import type { Actor, Tenant } from '../lib/tenancy/tenant';
+import { newOrder } from '../test/integration/chatFixtures';
+import { newId } from '../test/support/ids';
 import { plainItemSize } from './capacityUnits';
 import { chatTableModel, UnitMeter, type Usage } from './unitMeter';
 
@@ -67,8 +69,6 @@ const ROOMS_LISTED = 50;
 /** A whole minute in the future of the real clock, so no scheduled cleanup ever judges these rooms. */
 const T0 = new Date('2032-06-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * SECOND);
-
-const newId = () => String(randomInt(1, 2 ** 40));
 
 const profile = (name: string) => ({
   username: name,
@@ -133,7 +133,7 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
     const agent: Actor = { role: 'agent', userId: newId() };
     const customer: Actor = { role: 'user', userId: newId() };
     const vendor: Actor = { role: 'vendor', userId: newId() };
-    const order = { sub_domain: tenant.subDomain, client_id: tenant.clientId, db_name: tenant.dbName, order_vendor_id: 2, vendor_id: 3 };
+    const order = newOrder(tenant);
     const open = (orderId: string, actor: Actor, type: string, extra: Record<string, unknown>, now: Date) =>
       startChat(tenant, actor, startChatRequest.parse({ ...order, order_id: orderId, user_id: actor.userId, type, ...extra }), now);
     const everyone = { agent_id: agent.userId, order_user_id: customer.userId, vendor_user_id: vendor.userId };
@@ -187,17 +187,7 @@ const measureCleanup = async (meter: UnitMeter, base: Tenant, agent: Actor): Pro
     const room = await startChat(
       tenant,
       agent,
-      startChatRequest.parse({
-        sub_domain: tenant.subDomain,
-        client_id: tenant.clientId,
-        db_name: tenant.dbName,
-        order_vendor_id: 2,
-        vendor_id: 3,
-        order_id: newId(),
-        user_id: agent.userId,
-        type: 'agent-to-user',
-        participant: profile('Agent Smith'),
-      }),
+      startChatRequest.parse({ ...newOrder(tenant), user_id: agent.userId, type: 'agent-to-user', participant: profile('Agent Smith') }),
       at(index),
     );
     await sendMessage(tenant, agent, room._id, { text: TEXT, client_message_id: `x-${index}` }, at(index + 1));

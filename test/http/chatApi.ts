@@ -1,6 +1,6 @@
-import { randomInt } from 'node:crypto';
 import { signLocalToken } from '../../scripts/local/tokens';
 import { request } from '../support/api';
+import { newId } from '../support/ids';
 
 /** Helpers for the rooms/messages end-to-end tests (not a test file itself). */
 export interface Reply {
@@ -15,8 +15,7 @@ export const api = async (method: 'GET' | 'POST' | 'PUT', path: string, token: s
   return { status: reply.status, headers: reply.headers, body: reply.json };
 };
 
-/** Fresh ids per test: test files run in parallel against one stack. */
-export const newId = () => String(randomInt(1, 2 ** 40));
+export { newId };
 
 export const TENANT_1 = { client_id: 1, sub_domain: '192.168.101.88', db_name: 'salesdemo' };
 export const TENANT_2 = { client_id: 2, sub_domain: 'ace.localhost', db_name: 'ace' };

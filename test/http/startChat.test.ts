@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { signLocalToken } from '../../scripts/local/tokens';
 import { request, SEED_PATH } from '../support/api';
+import type { Reply } from './chatApi';
 
 
 /** The seed request of the published page, byte for byte. */
@@ -26,13 +27,6 @@ const pageHeaders = (authorization: string): Record<string, string> => ({
   language: '1',
   currency: 'USD',
 });
-
-interface Reply {
-  status: number;
-  /** Lower-cased names. */
-  headers: Record<string, string>;
-  body: any;
-}
 
 const send = async (body: string, headers: Record<string, string>): Promise<Reply> => {
   const reply = await request('POST', SEED_PATH, body, headers);

@@ -1,7 +1,7 @@
-import { randomInt } from 'node:crypto';
 import { startChat } from '../../lib/rooms/startChat';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
 import type { Actor, Tenant } from '../../lib/tenancy/tenant';
+import { newId } from '../support/ids';
 
 /** Fixtures shared by the rooms/messages integration tests (not a test file itself). */
 export const tenant1: Tenant = {
@@ -15,8 +15,7 @@ export const tenant1: Tenant = {
 
 export const tenant2: Tenant = { ...tenant1, clientId: '2', subDomain: 'ace.localhost', dbName: 'ace', name: 'Ace' };
 
-/** Fresh ids per test: test files run in parallel against one store. */
-export const newId = () => String(randomInt(1, 2 ** 40));
+export { newId };
 
 export const actor = (role: Actor['role'], userId: string): Actor => ({ role, userId });
 

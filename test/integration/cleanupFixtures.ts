@@ -93,7 +93,7 @@ export const batchPut = async (tenant: Tenant, items: Record<string, unknown>[],
   await Promise.all(Array.from({ length: parallel }, worker));
 };
 
-/** Messages under a room, as issue 4 stores them: in its partition, naming it by `room`. */
+/** Messages under a room, as the message store keeps them: in its partition, naming it by `room`. */
 export const putChildren = async (tenant: Tenant, room: Room, count: number, roomId = room._id): Promise<void> =>
   batchPut(
     tenant,

@@ -5,7 +5,7 @@ import { at, cleanup, newTenant, partitionItems, refOf, startRoom, T0 } from './
 
 const agent = { userId: '133', role: 'agent' as const };
 
-describe('cleanup with real messages (issue 4 retention)', () => {
+describe('cleanup with real messages (retention counts message activity)', () => {
   it('a new message is activity: it pushes the room past a pass that would have removed it', async () => {
     const tenant = await newTenant(30);
     const room = await startRoom(tenant, T0);
