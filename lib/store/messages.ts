@@ -32,6 +32,17 @@ export const getMessage = async (tenant: TenantKeyScope, ref: string, messageId:
   return Item ? toMessage(Item) : undefined;
 };
 
+const dedupeMarkerKey = (tenant: TenantKeyScope, ref: string, message: Message) =>
+  messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+
+/** A sender's claim of a `client_message_id`: the message's `_id` and time, never its text. */
+const dedupeMarker = (tenant: TenantKeyScope, ref: string, message: Message) => ({
+  ...dedupeMarkerKey(tenant, ref, message),
+  room: message.room_id,
+  message_id: message._id,
+  created_date: message.created_date,
+});
+
 export type DedupeClaim = { claimed: true } | { claimed: false; original: Message };
 
 /**
@@ -44,12 +55,12 @@ export type DedupeClaim = { claimed: true } | { claimed: false; original: Messag
  * partition, other `_id`) is replaced.
  */
 export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<DedupeClaim> => {
-  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+  const key = dedupeMarkerKey(tenant, ref, message);
   try {
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...key, room: message.room_id, message_id: message._id, created_date: message.created_date },
+        Item: dedupeMarker(tenant, ref, message),
         ConditionExpression: 'attribute_not_exists(pk) OR room <> :room',
         ExpressionAttributeValues: { ':room': message.room_id },
       }),
@@ -69,12 +80,11 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
  * abandoned message, so of two retries taking over at once only one wins. False if it lost.
  */
 export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: string, abandoned: Message, message: Message): Promise<boolean> => {
-  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
   try {
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...key, room: message.room_id, message_id: message._id, created_date: message.created_date },
+        Item: dedupeMarker(tenant, ref, message),
         ConditionExpression: 'room = :room AND message_id = :abandoned',
         ExpressionAttributeValues: { ':room': message.room_id, ':abandoned': abandoned._id },
       }),
@@ -93,7 +103,7 @@ export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: strin
  * claim is removed: the condition checks it still names this room and this message.
  */
 export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
-  const key = messageDedupeKey(tenant, ref, { type: message.sender_type, id: message.sender_id }, message.client_message_id!);
+  const key = dedupeMarkerKey(tenant, ref, message);
   try {
     await documentClient(tenant).send(
       new DeleteCommand({

@@ -21,6 +21,12 @@ const checked = (role: string, ttlSeconds: number): Role => {
   return role;
 };
 
+const clientIdArgument = (clientId: string | number): string => {
+  const id = platformId.safeParse(String(clientId));
+  if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
+  return id.data;
+};
+
 const claimOptions = ({ orderIds, issuer, audience }: LocalTokenClaims) => ({
   ...(orderIds && { orderIds: orderIds.map(String) }),
   ...(issuer && { issuer }),
@@ -53,11 +59,10 @@ export const signRegistryToken = async (
   ttlSeconds = 3600,
   claims: LocalTokenClaims = {},
 ): Promise<string> => {
-  const id = platformId.safeParse(String(clientId));
-  if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
+  const id = clientIdArgument(clientId);
   const verifiedRole = checked(role, ttlSeconds);
-  const tenant = await getTenantRecord(id.data);
-  if (!tenant) throw new Error(`No tenant with client_id ${id.data} in the registry`);
+  const tenant = await getTenantRecord(id);
+  if (!tenant) throw new Error(`No tenant with client_id ${id} in the registry`);
   const secret = tenant.jwt_secrets?.[0];
   if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing secret (sign with its private key: --private-key-file)`);
   return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: verifiedRole, ttlSeconds, ...claimOptions(claims) });
@@ -75,7 +80,6 @@ export const signWithPrivateKey = (
   ttlSeconds = 3600,
   claims: LocalTokenClaims = {},
 ): Promise<string> => {
-  const id = platformId.safeParse(String(clientId));
-  if (!id.success) throw new Error(`--client-id must be a positive integer, got ${clientId}`);
-  return signAccessToken({ privateJwk, clientId: id.data, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
+  const id = clientIdArgument(clientId);
+  return signAccessToken({ privateJwk, clientId: id, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
 };
