@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { cursorParam, limitParam } from '../http/paging';
+import { cursorParam, limitParam } from '../pagingParams';
 import { roomIdParam } from '../rooms/roomParams';
 
 /** `GET /api/v1/chat/rooms/{_id}/messages?limit=&cursor=`. */
