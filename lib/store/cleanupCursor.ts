@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { conditionHeld } from './conditions';
 import { cleanupCursorKey, type TenantKeyScope } from './keys';
 
 /** The first expiry day (`YYYY-MM-DD`, UTC) of the tenant not yet fully cleaned, if recorded. */
@@ -17,7 +17,7 @@ export const getCleanupCursor = async (tenant: TenantKeyScope): Promise<string |
  * back over days another pass already finished. False if it was already at or past `nextDay`.
  */
 export const advanceCleanupCursor = async (tenant: TenantKeyScope, nextDay: string, at: Date): Promise<boolean> => {
-  try {
+  return conditionHeld(async () => {
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
@@ -26,9 +26,5 @@ export const advanceCleanupCursor = async (tenant: TenantKeyScope, nextDay: stri
         ExpressionAttributeValues: { ':next': nextDay },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  });
 };

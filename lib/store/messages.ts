@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { config } from '../config';
 import type { Message } from '../messages/message';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { conditionHeld, isConditionFailure } from './conditions';
 import { MESSAGE_SK_PREFIX, messageDedupeKey, messageKey, roomPartition, type TenantKeyScope } from './keys';
 import { fitsPageKey, type PageRequest } from './pageRequest';
 
@@ -80,7 +80,7 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
  * abandoned message, so of two retries taking over at once only one wins. False if it lost.
  */
 export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: string, abandoned: Message, message: Message): Promise<boolean> => {
-  try {
+  return conditionHeld(async () => {
     await documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
@@ -89,11 +89,7 @@ export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: strin
         ExpressionAttributeValues: { ':room': message.room_id, ':abandoned': abandoned._id },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  });
 };
 
 /**
@@ -103,19 +99,16 @@ export const takeOverClientMessageId = async (tenant: TenantKeyScope, ref: strin
  * claim is removed: the condition checks it still names this room and this message.
  */
 export const releaseClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
-  const key = dedupeMarkerKey(tenant, ref, message);
-  try {
-    await documentClient(tenant).send(
+  await conditionHeld(() =>
+    documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
-        Key: key,
+        Key: dedupeMarkerKey(tenant, ref, message),
         ConditionExpression: 'room = :room AND message_id = :id',
         ExpressionAttributeValues: { ':room': message.room_id, ':id': message._id },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 };
 
 /** Whether `key` can continue a page of this room's messages (the room's partition, a message sort key). */

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { unlessConditionFails } from './conditions';
 import type { ItemKey, TenantKeyScope } from './keys';
 
 /** What the cascade needs of a deleted room. */
@@ -22,7 +22,7 @@ export const deleteRoomIfExpiredAt = async (
   roomId: string,
   selectedAt: number,
 ): Promise<DeletedRoom | undefined> => {
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,
@@ -35,10 +35,7 @@ export const deleteRoomIfExpiredAt = async (
       }),
     );
     return { _id: String(Attributes?._id), room_id: Attributes?.room_id === undefined ? undefined : String(Attributes.room_id) };
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };
 
 /** The `_id` of the room incarnation stored under `key` now, if any (a strongly consistent read). */

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { conditionHeld } from './conditions';
 import { roomNumberKey, type TenantKeyScope } from './keys';
 
 /**
@@ -14,13 +14,9 @@ export const orderNumberOwner = (orderId: string): string => `ORDER#${orderId}`;
 export const isOrderOwner = (owner: string): boolean => owner.startsWith('ORDER#');
 
 const conditional = async (write: () => Promise<unknown>): Promise<boolean> => {
-  try {
+  return conditionHeld(async () => {
     await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  });
 };
 
 /** Reserve `roomNumber` for `owner`: true if it is now theirs (also when it already was). */

@@ -4,7 +4,7 @@ import type { ParticipantRole } from '../rooms/chatType';
 import type { ReadCursor } from '../rooms/readState';
 import type { Room } from '../rooms/room';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { unlessConditionFails } from './conditions';
 import { roomKey, type TenantKeyScope } from './keys';
 import { toRoom } from './rooms';
 
@@ -20,7 +20,7 @@ export const advanceReadCursor = async (
   role: ParticipantRole,
   cursor: ReadCursor,
 ): Promise<Room | undefined> => {
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -33,8 +33,5 @@ export const advanceReadCursor = async (
       }),
     );
     return toRoom(Attributes!);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };

@@ -6,7 +6,7 @@ import type { SendPace } from '../messages/sendRate';
 import type { LastMessage, Participant, Room } from '../rooms/room';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { conditionHeld, unlessConditionFails } from './conditions';
 import {
   participantIndexKey,
   PARTICIPANT_INDEX,
@@ -142,7 +142,7 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
     const holds = `${slot} = ${update.value(seat.userId)}`;
     conditions.push(seat.mayTakeEmpty ? `(attribute_not_exists(${slot}) OR ${holds})` : holds);
   }
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -155,10 +155,7 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
       }),
     );
     return toRoom(Attributes!);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };
 
 /**
@@ -189,15 +186,12 @@ export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _
     item[participantAttribute(role)] = parts.seat;
     if (parts.profile) item[profileAttribute(role)] = parts.profile;
   }
-  try {
+  return unlessConditionFails(async () => {
     await documentClient(tenant).send(
       new PutCommand({ TableName: config.chatTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return toRoom(item);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };
 
 export const getRoomByRef = async (tenant: TenantKeyScope, ref: string): Promise<Room | undefined> => {
@@ -267,7 +261,7 @@ export const touchRoomWithMessage = async (
   } else {
     condition.push('last_message.#id <> :messageId');
   }
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -280,16 +274,13 @@ export const touchRoomWithMessage = async (
       }),
     );
     return toRoom(Attributes!);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };
 
 /** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
 export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> => {
   const touched = touchClauses(tenant, touch);
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -306,10 +297,7 @@ export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomI
       }),
     );
     return toRoom(Attributes!);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };
 
 /**
@@ -317,7 +305,7 @@ export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomI
  * still being this incarnation with that number; false if it is not.
  */
 export const renumberRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, from: string, to: string): Promise<boolean> => {
-  try {
+  return conditionHeld(async () => {
     await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -328,11 +316,7 @@ export const renumberRoom = async (tenant: TenantKeyScope, ref: string, roomId: 
         ExpressionAttributeValues: { ':roomId': roomId, ':from': from, ':to': to },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  });
 };
 
 /**
@@ -348,7 +332,7 @@ export const reassignRoomSlot = async (
 ): Promise<Room | undefined> => {
   const role = participant.user_type;
   const touched = touchClauses(tenant, touch);
-  try {
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
@@ -373,8 +357,5 @@ export const reassignRoomSlot = async (
       }),
     );
     return toRoom(Attributes!);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  });
 };

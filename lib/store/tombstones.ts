@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { isConditionFailure } from './conditions';
+import { conditionHeld } from './conditions';
 import type { ItemKey, TenantKeyScope } from './keys';
 
 /** A deleted room whose children may still exist (see keys.ts `roomTombstoneKey`). */
@@ -27,13 +27,9 @@ export const getTombstone = async (tenant: TenantKeyScope, key: ItemKey): Promis
 
 /** Removed last, once the cascade is done; false if a concurrent pass removed it first. */
 export const deleteTombstone = async (tenant: TenantKeyScope, key: ItemKey): Promise<boolean> => {
-  try {
+  return conditionHeld(async () => {
     await documentClient(tenant).send(
       new DeleteCommand({ TableName: config.chatTable, Key: key, ConditionExpression: 'attribute_exists(pk)' }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  });
 };
