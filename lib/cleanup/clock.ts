@@ -6,7 +6,7 @@
  * A room is stale when `expires_at <= now`; a pass finds it once the hour its expiry falls in is
  * over, and deletes it only if it is still stale then.
  */
-const DAY_SECONDS = 86_400;
+export const DAY_SECONDS = 86_400;
 
 export const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 

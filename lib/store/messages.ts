@@ -121,7 +121,7 @@ export const isMessagesPageKey = (tenant: TenantKeyScope, ref: string, key: Reco
     key,
   );
 
-export interface MessagesPage {
+export interface MessagesQueryResult {
   messages: Message[];
   lastKey?: Record<string, string>;
 }
@@ -136,7 +136,7 @@ export const queryMessages = async (
   ref: string,
   roomId: string,
   page: PageRequest,
-): Promise<MessagesPage> => {
+): Promise<MessagesQueryResult> => {
   const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
       TableName: config.chatTable,
@@ -148,5 +148,5 @@ export const queryMessages = async (
       ExclusiveStartKey: page.startKey,
     }),
   );
-  return { messages: Items.map(toMessage), lastKey: LastEvaluatedKey as MessagesPage['lastKey'] };
+  return { messages: Items.map(toMessage), lastKey: LastEvaluatedKey as MessagesQueryResult['lastKey'] };
 };

@@ -24,7 +24,7 @@ export interface ReadCaps {
   rooms: number;
 }
 
-export interface RoomsPage {
+export interface ParticipantRoomsQueryResult {
   rooms: Room[];
   /** Where the next page starts; undefined on the last page. */
   lastKey?: Record<string, string | number>;
@@ -124,7 +124,7 @@ const keyOf = (entry: IndexEntry, role: ParticipantRole): IndexEntry => {
  * Query continues until `limit` rooms match, the index ends, or the read caps are reached; the
  * page then ends at the last entry it used, so the cursor resumes exactly there.
  */
-export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<RoomsPage> => {
+export const queryParticipantRooms = async (tenant: TenantKeyScope, query: ParticipantRoomsQuery): Promise<ParticipantRoomsQueryResult> => {
   const filtered = query.type !== undefined || query.agentDb !== undefined || query.status !== undefined;
   const caps = query.caps ?? READ_CAPS;
   const found: { room: Room; minute: number }[] = [];
