@@ -13,7 +13,7 @@ const numberFrom = (value: string | undefined, fallback: number): number => {
 /**
  * LOCAL DEVELOPMENT ONLY: the key paging cursors are encrypted with when CURSOR_SECRET is unset
  * and the store is local. It is public (it is in this repository); a deployed stage must set
- * CURSOR_SECRET, and without it cursor encoding refuses to run (see lib/http/cursor.ts).
+ * CURSOR_SECRET, and without it cursor encoding refuses to run (see lib/paging/cursor.ts).
  */
 export const LOCAL_DEV_CURSOR_SECRET = 'local-development-only-cursor-secret-never-use-in-aws';
 

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, encodeCursor } from '../paging/cursor';
 import { loadRoomFor } from '../rooms/roomAccess';
 import { isMessagesPageKey, queryMessages } from '../store/messages';
 import type { Actor, Tenant } from '../tenancy/tenant';

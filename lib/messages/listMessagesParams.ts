@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { cursorParam, limitParam } from '../pagingParams';
+import { cursorParam, limitParam } from '../paging/params';
 import { roomIdParam } from '../rooms/roomParams';
 
 /** `GET /api/v1/chat/rooms/{_id}/messages?limit=&cursor=`. */

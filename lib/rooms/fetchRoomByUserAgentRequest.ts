@@ -1,7 +1,7 @@
 import * as z from '../zod';
 import { nameField as name, optionalField as optional } from '../fields';
 import { platformId } from '../ids';
-import { cursorParam, limitParam } from '../pagingParams';
+import { cursorParam, limitParam } from '../paging/params';
 import { rolesOf } from './chatType';
 import { chatTypeFilter } from './chatTypeSchema';
 

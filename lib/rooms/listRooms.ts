@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { decodeCursor, encodeCursor, type CursorScope } from '../http/cursor';
+import { decodeCursor, encodeCursor, type CursorScope } from '../paging/cursor';
 import { isParticipantRoomsPageKey, queryParticipantRooms } from '../store/participantRooms';
 import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { nameField } from '../fields';
-import { cursorParam, limitParam } from '../pagingParams';
+import { cursorParam, limitParam } from '../paging/params';
 import { PARTICIPANT_ROLES } from './chatType';
 import { chatTypeFilter } from './chatTypeSchema';
 

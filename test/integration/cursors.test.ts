@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
+import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 import { listMessages } from '../../lib/messages/listMessages';
 import { listMessagesParams } from '../../lib/messages/listMessagesParams';
 import { sendMessage } from '../../lib/messages/sendMessage';

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
+import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 
 const scope = { tenant: '1', query: 'messages:641d731dee3408c461095a2b' };
 const key = { pk: 'T#1#ROOM#abc', sk: 'MSG#01J0000000000000000000000' };

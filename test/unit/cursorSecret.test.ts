@@ -2,7 +2,7 @@ import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { resolveCursorSecret } from '../../lib/config';
-import { decodeCursor, encodeCursor } from '../../lib/http/cursor';
+import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
 
 const PARAMETER = '/chat-rooms/test/cursor-secret';

@@ -1,4 +1,4 @@
-import * as z from './zod';
+import * as z from '../zod';
 
 /** `limit` as a query-string value or a JSON number: a whole number in 1..max. */
 export const limitParam = (max: number) =>
