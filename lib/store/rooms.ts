@@ -278,28 +278,48 @@ export const touchRoomWithMessage = async (
   });
 };
 
-/** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
-export const closeStoredRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> => {
+interface IncarnationUpdate {
+  set: string;
+  remove?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/**
+ * One update of the room incarnation `roomId` that also touches it (activity, expiry, coarse index
+ * keys); undefined if that incarnation no longer exists.
+ */
+const updateIncarnation = async (
+  tenant: TenantKeyScope,
+  ref: string,
+  roomId: string,
+  touch: RoomTouch,
+  update: IncarnationUpdate,
+): Promise<Room | undefined> => {
   const touched = touchClauses(tenant, touch);
   return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
-        UpdateExpression: `SET #status = :closed, ${touched.clauses}`,
+        UpdateExpression: `SET ${update.set}, ${touched.clauses}${update.remove ? ` REMOVE ${update.remove}` : ''}`,
         ConditionExpression: '#id = :roomId',
-        ExpressionAttributeNames: { '#id': '_id', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':closed': false,
-          ...touched.values,
-          ':roomId': roomId,
-        },
+        ExpressionAttributeNames: { '#id': '_id', ...update.names },
+        ExpressionAttributeValues: { ...update.values, ...touched.values, ':roomId': roomId },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return toRoom(Attributes!);
   });
 };
+
+/** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
+export const closeStoredRoom = (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> =>
+  updateIncarnation(tenant, ref, roomId, touch, {
+    set: '#status = :closed',
+    names: { '#status': 'status' },
+    values: { ':closed': false },
+  });
 
 /**
  * Give a just-created room another number (its own being claimed by an order), conditional on it
@@ -324,7 +344,7 @@ export const renumberRoom = async (tenant: TenantKeyScope, ref: string, roomId: 
  * Give a room's slot to `participant` (replacing whoever held it, with their profile), conditional
  * on the room still being this incarnation; undefined if it is not.
  */
-export const reassignRoomSlot = async (
+export const reassignRoomSlot = (
   tenant: TenantKeyScope,
   ref: string,
   roomId: string,
@@ -332,32 +352,20 @@ export const reassignRoomSlot = async (
   touch: RoomTouch,
 ): Promise<Room | undefined> => {
   const role = participant.user_type;
-  const touched = touchClauses(tenant, touch);
-  return unlessConditionFails(async () => {
-    const { Attributes } = await documentClient(tenant).send(
-      new UpdateCommand({
-        TableName: config.chatTable,
-        Key: roomKey(tenant, ref),
-        UpdateExpression: `SET #slot = :userId, #indexKey = :indexKey, #participant = :participant, ${touched.clauses} REMOVE #profile`,
-        ConditionExpression: '#id = :roomId',
-        ExpressionAttributeNames: {
-          '#id': '_id',
-          '#slot': SLOT_OF_ROLE[role],
-          '#indexKey': PARTICIPANT_INDEX[role].attribute,
-          '#participant': participantAttribute(role),
-          '#profile': profileAttribute(role),
-        },
-        ExpressionAttributeValues: {
-          ':userId': participant.user_id,
-          ':indexKey': participantIndexKey(tenant, role, participant.user_id),
-          ':participant': storedParts(participant).seat,
-          ...touched.values,
-          ':roomId': roomId,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toRoom(Attributes!);
+  return updateIncarnation(tenant, ref, roomId, touch, {
+    set: '#slot = :userId, #indexKey = :indexKey, #participant = :participant',
+    remove: '#profile',
+    names: {
+      '#slot': SLOT_OF_ROLE[role],
+      '#indexKey': PARTICIPANT_INDEX[role].attribute,
+      '#participant': participantAttribute(role),
+      '#profile': profileAttribute(role),
+    },
+    values: {
+      ':userId': participant.user_id,
+      ':indexKey': participantIndexKey(tenant, role, participant.user_id),
+      ':participant': storedParts(participant).seat,
+    },
   });
 };
 

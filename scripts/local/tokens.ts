@@ -33,6 +33,19 @@ const claimOptions = ({ orderIds, issuer, audience }: LocalTokenClaims) => ({
   ...(audience && { audience }),
 });
 
+/** Signs with the tenant's newest HS256 secret; a tenant with public keys only is signed for with its private key. */
+const signWithNewestSecret = (
+  tenant: { client_id: string; jwt_secrets?: readonly string[] },
+  userId: string | number,
+  role: string,
+  ttlSeconds: number,
+  claims: LocalTokenClaims,
+): Promise<string> => {
+  const secret = tenant.jwt_secrets?.[0];
+  if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing secret (sign with its private key: --private-key-file)`);
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
+};
+
 /** An access token for a local tenant (LOCAL_TENANTS), signed with its development-only key. */
 export const signLocalToken = (
   clientId: string | number,
@@ -46,9 +59,7 @@ export const signLocalToken = (
     const known = LOCAL_TENANTS.map((candidate) => candidate.client_id).join(', ');
     throw new Error(`No local tenant with client_id ${clientId} (local tenants: ${known})`);
   }
-  const secret = tenant.jwt_secrets?.[0];
-  if (!secret) throw new Error(`Local tenant ${tenant.client_id} has no signing key`);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
+  return signWithNewestSecret(tenant, userId, role, ttlSeconds, claims);
 };
 
 /** An access token for any tenant in the registry lib/config points at, signed with its newest key. */
@@ -63,9 +74,7 @@ export const signRegistryToken = async (
   const verifiedRole = checked(role, ttlSeconds);
   const tenant = await getTenantRecord(id);
   if (!tenant) throw new Error(`No tenant with client_id ${id} in the registry`);
-  const secret = tenant.jwt_secrets?.[0];
-  if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing secret (sign with its private key: --private-key-file)`);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: verifiedRole, ttlSeconds, ...claimOptions(claims) });
+  return signWithNewestSecret(tenant, userId, verifiedRole, ttlSeconds, claims);
 };
 
 /**
