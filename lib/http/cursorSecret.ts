@@ -1,28 +1,27 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import type middy from '@middy/core';
 import { config, provideCursorSecret } from '../config';
+import { fetchSecureParameter, type SsmTransport } from './ssmParameter';
 
 export interface CursorSecretOptions {
   /** The SSM parameter's name; CURSOR_SECRET_PARAMETER by default. */
   parameterName?: string;
-  /** The SSM client class (tests pass one whose transport is stubbed). */
-  AwsClient?: typeof SSMClient;
+  /** How SSM is reached; the function's own credentials and connections by default (tests answer in-process). */
+  transport?: () => SsmTransport;
 }
 
 /**
  * middy middleware: the paging cursors' key from SSM Parameter Store (a SecureString, decrypted)
  * when a parameter is named. The parameter is fetched when the first cursor is made or read, not
- * as the handler loads: the SSM client is a tenth of a paging function's load time, and a request
- * whose answer fits one page needs no key. Once fetched it is kept, so a warm request makes no SSM
- * call; a failed fetch is retried by the next request. The function's environment carries only the
- * parameter's name. Without one (local runs) it adds nothing and lib/config's local key applies.
+ * as the handler loads: a request whose answer fits one page needs no key. Once fetched it is
+ * kept, so a warm request makes no SSM call; a failed fetch is retried by the next request. The
+ * function's environment carries only the parameter's name. Without one (local runs) it adds
+ * nothing and lib/config's local key applies.
  */
-export const cursorSecretFromSsm = ({ parameterName = config.cursorSecretParameter, AwsClient }: CursorSecretOptions = {}): middy.MiddlewareObj[] => {
+export const cursorSecretFromSsm = ({ parameterName = config.cursorSecretParameter, transport }: CursorSecretOptions = {}): middy.MiddlewareObj[] => {
   if (!parameterName) return [];
   let fetched: Promise<string> | undefined;
   const fetchSecret = async (): Promise<string> => {
-    const { fetchSecureParameter } = await import('./ssmParameter');
-    const value = await fetchSecureParameter(parameterName, AwsClient);
+    const value = await fetchSecureParameter(parameterName, transport?.());
     if (value.length < 32) throw new Error(`SSM parameter ${parameterName} must hold a secret of at least 32 characters`);
     return value;
   };

@@ -1,48 +1,74 @@
-import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
+import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
 import type { Context } from 'aws-lambda';
+import { Readable } from 'node:stream';
 import { resolveCursorSecret } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
+import type { SsmTransport } from '../../lib/http/ssmParameter';
 
 const PARAMETER = '/chat-rooms/test/cursor-secret';
 const SECRET = 'a-secret-from-parameter-store-0123456789abcdef';
-const calls: any[] = [];
+const requests: HttpRequest[] = [];
 
-/** An SSM client whose requests never leave the process: an SDK middleware answers them. */
-class StubbedSsm extends SSMClient {
-  constructor(options: SSMClientConfig) {
-    super({ ...options, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    this.middlewareStack.add(
-      () => async (args: any) => {
-        calls.push(args.input);
-        const names: string[] = args.input.Names;
-        return {
-          output: {
-            Parameters: names.filter((name) => name === PARAMETER).map((Name) => ({ Name, Type: 'SecureString', Value: SECRET })),
-            InvalidParameters: names.filter((name) => name !== PARAMETER),
-            $metadata: {},
-          },
-          response: {},
-        };
-      },
-      { step: 'initialize', name: 'answerInProcess' },
-    );
-  }
-}
+const reply = (statusCode: number, body: unknown) => ({
+  response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) }),
+});
+
+/** SSM as the function reaches it, answered in-process: GetParameters knows one SecureString. */
+const inProcessSsm = (): SsmTransport => ({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret', sessionToken: 'test-session' },
+  handler: {
+    handle: async (request: HttpRequest) => {
+      requests.push(request);
+      const { Names } = JSON.parse(String(request.body)) as { Names: string[] };
+      return reply(200, {
+        Parameters: Names.filter((name) => name === PARAMETER).map((Name) => ({ Name, Type: 'SecureString', Value: SECRET })),
+        InvalidParameters: Names.filter((name) => name !== PARAMETER),
+      });
+    },
+  } as SsmTransport['handler'],
+});
 
 const context = () => ({ getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
 
 describe('the cursor secret from SSM Parameter Store', () => {
   it('is fetched once, decrypted, when first asked for; warm invocations make no SSM call', async () => {
     const handler = middy()
-      .use(cursorSecretFromSsm({ parameterName: PARAMETER, AwsClient: StubbedSsm }))
+      .use(cursorSecretFromSsm({ parameterName: PARAMETER, transport: inProcessSsm }))
       .handler(async () => 'served');
     await expect(handler({}, context())).resolves.toBe('served');
-    expect(calls).toEqual([]);
+    expect(requests).toEqual([]);
     for (let i = 0; i < 3; i++) await expect(resolveCursorSecret()).resolves.toBe(SECRET);
     await expect(handler({}, context())).resolves.toBe('served');
-    expect(calls).toEqual([{ Names: [PARAMETER], WithDecryption: true }]);
+    expect(requests).toHaveLength(1);
+    expect(JSON.parse(String(requests[0]!.body))).toEqual({ Names: [PARAMETER], WithDecryption: true });
+  });
+
+  it('is asked for with a GetParameters request signed (Signature V4) for SSM in the function\'s region', async () => {
+    const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
+    const before = requests.length;
+    await expect(fetchSecureParameter(PARAMETER, inProcessSsm())).resolves.toBe(SECRET);
+    const request = requests[before]!;
+    expect(request).toMatchObject({ method: 'POST', protocol: 'https:', hostname: 'ssm.eu-west-1.amazonaws.com', path: '/' });
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AmazonSSM.GetParameters',
+      'x-amz-security-token': 'test-session',
+    });
+    expect(request.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+    );
+  });
+
+  it('reports what SSM refused (an error status) as a failure naming SSM\'s error type', async () => {
+    const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
+    const refusing: SsmTransport = {
+      ...inProcessSsm(),
+      handler: { handle: async () => reply(400, { __type: 'AccessDeniedException', message: 'not allowed' }) } as unknown as SsmTransport['handler'],
+    };
+    await expect(fetchSecureParameter(PARAMETER, refusing)).rejects.toThrow('SSM GetParameters answered 400 AccessDeniedException: not allowed');
   });
 
   it('keys the paging cursors: a cursor made with the development key no longer decodes', async () => {
@@ -58,12 +84,12 @@ describe('the cursor secret from SSM Parameter Store', () => {
 
   it('fails the paging request, not silently, when the parameter does not exist, and asks again next time', async () => {
     const handler = middy()
-      .use(cursorSecretFromSsm({ parameterName: '/chat-rooms/test/missing', AwsClient: StubbedSsm }))
+      .use(cursorSecretFromSsm({ parameterName: '/chat-rooms/test/missing', transport: inProcessSsm }))
       .handler(async () => resolveCursorSecret());
-    const before = calls.length;
+    const before = requests.length;
     await expect(handler({}, context())).rejects.toThrow(/Failed to resolve/);
     await expect(handler({}, context())).rejects.toThrow(/Failed to resolve/);
-    expect(calls.length - before).toBe(2);
+    expect(requests.length - before).toBe(2);
   });
 
   it('adds nothing where no parameter is named (local runs keep the development key)', () => {
