@@ -1,4 +1,4 @@
-import { advanceCleanupCursor, getCleanupCursor } from '../store/cleanupCursor';
+import { advanceCleanupCursor, getCleanupCursor } from '../store/cleanup';
 import type { TenantKeyScope } from '../store/keys';
 import type { TimeBudget } from './budget';
 import { addDays, dayIsOver, epochSeconds, utcDay } from './clock';

@@ -1,10 +1,16 @@
 import { refOfRoomId } from '../rooms/identifiers';
-import { batchDelete, type BatchDeleteOptions } from '../store/batchDelete';
+import {
+  batchDelete,
+  deleteRoomIfExpiredAt,
+  deleteTombstone,
+  getTombstone,
+  putTombstone,
+  queryRoomChildrenPage,
+  storedRoomId,
+  type BatchDeleteOptions,
+} from '../store/cleanup';
 import { expiryIndexAttributes, roomKey, roomPartition, roomTombstoneKey, type ItemKey, type TenantKeyScope } from '../store/keys';
 import { releaseRoomNumber } from '../store/roomNumbers';
-import { deleteRoomIfExpiredAt, storedRoomId } from '../store/roomDeletion';
-import { queryRoomChildrenPage } from '../store/roomChildren';
-import { deleteTombstone, getTombstone, putTombstone } from '../store/tombstones';
 import type { TimeBudget } from './budget';
 import type { Candidate } from './selectExpired';
 

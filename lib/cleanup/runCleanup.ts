@@ -1,6 +1,6 @@
 import { getTenantRecord } from '../store/tenants';
-import { listTenantRecords } from '../store/tenantList';
-import type { BatchDeleteOptions } from '../store/batchDelete';
+import { listTenantRecords } from '../store/tenants';
+import type { BatchDeleteOptions } from '../store/cleanup';
 import { toTenant, type TenantRecord } from '../tenancy/tenant';
 import { timeBudget } from './budget';
 import { cleanTenant, type TenantPassOptions } from './cleanTenant';

@@ -1,4 +1,4 @@
-import { queryExpiredPage, type ExpiryEntry } from '../store/expiry';
+import { queryExpiredPage, type ExpiryEntry } from '../store/cleanup';
 import { ROOM_SK, ROOM_TOMBSTONE_SK_PREFIX, type TenantKeyScope } from '../store/keys';
 import { epochSeconds } from './clock';
 import type { PageRequest } from '../store/pageRequest';

@@ -3,7 +3,7 @@ import * as z from '../zod';
 import { optionalField } from '../fields';
 import { platformId } from '../ids';
 import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
-import { listTenantRecords } from '../store/tenantList';
+import { listTenantRecords } from '../store/tenants';
 import { publicJwk } from './publicKeys';
 import { tenantDbName, tenantRecord, tenantRecordFields, tenantSubDomain, type TenantRecord } from './tenant';
 

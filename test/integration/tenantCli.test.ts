@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { registryClient } from '../../lib/store/client';
 import { createTenantRecord, getTenantRecord, TenantConflict } from '../../lib/store/tenants';
-import { listTenantRecords } from '../../lib/store/tenantList';
+import { listTenantRecords } from '../../lib/store/tenants';
 import { verifyAccessToken, signAccessToken } from '../../lib/tenancy/tokens';
 import type { TenantRecord } from '../../lib/tenancy/tenant';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
