@@ -6,15 +6,11 @@
  * A room is stale when `expires_at <= now`; a pass finds it once the hour its expiry falls in is
  * over, and deletes it only if it is still stale then.
  */
-export const DAY_SECONDS = 86_400;
+import { DAY_SECONDS, dayStart, epochSeconds, utcDay } from '../time';
 
-export const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+export { DAY_SECONDS, epochSeconds, utcDay } from '../time';
 
 export const isStale = (expiresAt: number, now: Date): boolean => expiresAt <= epochSeconds(now);
-
-export const utcDay = (epochSecondsValue: number): string => new Date(epochSecondsValue * 1000).toISOString().slice(0, 10);
-
-const dayStart = (day: string): number => Date.parse(`${day}T00:00:00.000Z`) / 1000;
 
 export const addDays = (day: string, days: number): string => utcDay(dayStart(day) + days * DAY_SECONDS);
 

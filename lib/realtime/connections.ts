@@ -1,6 +1,7 @@
 import { deleteConnection, putConnection } from '../store/connections';
 import type { TenantKeyScope } from '../store/keys';
 import type { Actor } from '../tenancy/tenant';
+import { epochSeconds } from '../time';
 
 /** API Gateway closes every WebSocket connection after 2 hours; a record never outlives it. */
 export const CONNECTION_LIFETIME_SECONDS = 2 * 3600;
@@ -15,7 +16,7 @@ export const openConnection = async (tenant: TenantKeyScope, actor: Actor, conne
     role: actor.role,
     userId: actor.userId,
     connectedAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_LIFETIME_SECONDS,
+    expiresAt: epochSeconds(now) + CONNECTION_LIFETIME_SECONDS,
   });
 };
 

@@ -4,6 +4,7 @@ import { PARTICIPANT_ROLES, type ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import { deleteConnection, queryConnectionIds } from '../store/connections';
 import type { TenantKeyScope } from '../store/keys';
+import { epochSeconds } from '../time';
 import type { RealtimeEvent } from './events';
 import { pushToConnection } from './gateway';
 
@@ -32,7 +33,7 @@ export const publishToRoom = async (tenant: TenantKeyScope, room: Room, event: R
   const endpoint = config.websocketEndpoint;
   if (!endpoint) return delivery;
   const data = JSON.stringify(event);
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = epochSeconds(now);
   await Promise.all(
     participantsOf(room).map(async ({ role, userId }) => {
       let connectionIds: string[];

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { epochSeconds } from '../time';
 
 /**
  * A room's `_id` is 24 hex characters shaped like a Mongo ObjectId: 8 hex of creation time
@@ -10,7 +11,7 @@ export const conversationRef = (clientId: string, conversationKey: string): stri
   createHash('sha256').update(`${clientId}\u0000${conversationKey}`).digest('hex').slice(0, 16);
 
 export const roomObjectId = (ref: string, createdAt: Date): string =>
-  Math.floor(createdAt.getTime() / 1000).toString(16).padStart(8, '0') + ref;
+  epochSeconds(createdAt).toString(16).padStart(8, '0') + ref;
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -19,7 +20,7 @@ export const refOfRoomId = (id: string): string | undefined => (OBJECT_ID.test(i
 
 /** A fresh 24-hex id for records that name nothing (participants, messages). */
 export const objectId = (at: Date = new Date()): string =>
-  Math.floor(at.getTime() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
+  epochSeconds(at).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
 
 /** An 8-digit room number without a leading zero; uniqueness is enforced by a reservation. */
 export const randomRoomNumber = (): string => String(randomInt(10_000_000, 100_000_000));

@@ -1,4 +1,4 @@
-import { DAY_SECONDS, epochSeconds } from '../cleanup/clock';
+import { DAY_SECONDS, epochSeconds } from '../time';
 import type { Tenant } from '../tenancy/tenant';
 
 /**

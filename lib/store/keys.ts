@@ -1,5 +1,6 @@
 import type { ParticipantRole } from '../rooms/chatType';
 import type { Role } from '../tenancy/tenant';
+import { dayStart, utcDay } from '../time';
 
 /**
  * Every key of tenant data begins with `T#<client_id>#`, and only these functions build keys:
@@ -53,7 +54,7 @@ export const ACTIVITY_ATTRIBUTE = 'activity_minute';
 
 /** Partition key of the byExpiry index: one bucket per tenant and UTC day. */
 export const expiryBucket = (tenant: TenantKeyScope, expiresAtSeconds: number): string =>
-  `${tenantPrefix(tenant)}EXP#${new Date(expiresAtSeconds * 1000).toISOString().slice(0, 10)}`;
+  `${tenantPrefix(tenant)}EXP#${utcDay(expiresAtSeconds)}`;
 
 export const EXPIRY_INDEX = 'byExpiry';
 
@@ -140,7 +141,7 @@ export const roomTombstoneKey = (tenant: TenantKeyScope, ref: string, roomId: st
 /** The byExpiry partition of one UTC day (`YYYY-MM-DD`) of a tenant. */
 export const expiryBucketOfDay = (tenant: TenantKeyScope, day: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`Not a UTC day: ${day}`);
-  return expiryBucket(tenant, Date.parse(`${day}T00:00:00.000Z`) / 1000);
+  return expiryBucket(tenant, dayStart(day));
 };
 
 /** True if a key read back from the store addresses this tenant's data (guards keys from an index). */
