@@ -3,7 +3,8 @@ import * as z from '../zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
 import { algorithmOf, importPublicKey } from './publicKeys';
-import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role, type TenantRecord } from './tenant';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role } from './tenant';
+import { verifiedTokenCache, type VerifyingTenant } from './verifiedTokens';
 
 const encoder = new TextEncoder();
 
@@ -21,6 +22,15 @@ const accessClaims = z.object({
 export type AccessClaims = z.output<typeof accessClaims>;
 
 const invalid = (message = 'Access token is invalid') => new AppError('TOKEN_INVALID', message);
+
+/**
+ * A warm container's verified tokens: a client sends the same token with every request until it
+ * expires, and checking its signature through WebCrypto again each time cost more CPU than all
+ * the rest of the middleware stack. At most this many; an entry is a token and its actor.
+ */
+export const VERIFIED_TOKENS_KEPT = 1000;
+
+const verifiedTokens = verifiedTokenCache({ maxEntries: VERIFIED_TOKENS_KEPT });
 
 /** Accepts `Bearer <jwt>` and, as the seed page shows `{{Authorization}}`, the bare token. */
 export const bearerToken = (authorization: string | undefined): string | undefined => {
@@ -44,9 +54,12 @@ const assertCompactJws = (token: string): void => {
 
 /**
  * The `client_id` a token claims, unverified: it only picks which tenant's keys verify it. The
- * token must at least be a well-formed JWS, so no registry lookup happens for anything less.
+ * token must at least be a well-formed JWS, so no registry lookup happens for anything less. A
+ * token that verified in this container before claims what it claimed then.
  */
 export const claimedClientId = (token: string): string => {
+  const known = verifiedTokens.claimedClientId(token);
+  if (known !== undefined) return known;
   try {
     assertCompactJws(token);
     const parsed = platformId.safeParse(decodeJwt(token).client_id);
@@ -56,11 +69,6 @@ export const claimedClientId = (token: string): string => {
   }
   throw invalid();
 };
-
-type VerifyingTenant = Pick<
-  TenantRecord,
-  'client_id' | 'jwt_secrets' | 'jwt_public_keys' | 'max_token_ttl_seconds' | 'token_issuer' | 'token_audience'
->;
 
 /**
  * HS256 secrets imported as verifying keys once per container: importing costs as much as the
@@ -102,9 +110,15 @@ const assertLifetime = (payload: { exp?: number; iat?: number }, tenant: Verifyi
 /**
  * Verify an access token against the tenant's keys. `exp` is required and bounded by the
  * tenant's maximum lifetime; `iss`/`aud` are checked when the tenant sets them. A token for
- * another tenant is a mismatch, not a bad token.
+ * another tenant is a mismatch, not a bad token. A token that verified against this same record
+ * before and has not expired is answered from the container's cache (lib/tenancy/verifiedTokens.ts).
  */
 export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, now = new Date()): Promise<Actor> => {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  return verifiedTokens.get(token, tenant, nowSeconds) ?? verifySignedToken(token, tenant, now, nowSeconds);
+};
+
+const verifySignedToken = async (token: string, tenant: VerifyingTenant, now: Date, nowSeconds: number): Promise<Actor> => {
   let candidates: Awaited<ReturnType<typeof candidateKeys>>;
   try {
     assertCompactJws(token);
@@ -113,7 +127,6 @@ export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, 
     if (error instanceof AppError) throw error;
     throw invalid();
   }
-  const nowSeconds = Math.floor(now.getTime() / 1000);
   for (const key of candidates.keys) {
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -130,7 +143,7 @@ export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, 
         throw new AppError('TENANT_MISMATCH', 'Access token belongs to another tenant');
       }
       const { sub: userId, role, order_ids: orderIds } = claims.data;
-      return { userId, role, ...(orderIds && { orderIds }) };
+      return verifiedTokens.set(token, tenant, { userId, role, ...(orderIds && { orderIds }) }, payload.exp!, nowSeconds);
     } catch (error) {
       if (error instanceof errors.JWSSignatureVerificationFailed) continue;
       if (error instanceof AppError) throw error;
