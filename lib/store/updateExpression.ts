@@ -6,18 +6,23 @@ export class UpdateExpression {
   private readonly clauses: string[] = [];
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
+  /** Each attribute's placeholder, so naming one again is a lookup, not a scan of `names`. */
+  private readonly placeholders = new Map<string, string>();
+  private valueCount = 0;
 
   /** A placeholder for `attribute` (reused if already named). */
   name(attribute: string): string {
-    const existing = Object.entries(this.names).find(([, value]) => value === attribute);
-    if (existing) return existing[0];
-    const placeholder = `#a${Object.keys(this.names).length}`;
-    this.names[placeholder] = attribute;
+    let placeholder = this.placeholders.get(attribute);
+    if (placeholder === undefined) {
+      placeholder = `#a${this.placeholders.size}`;
+      this.placeholders.set(attribute, placeholder);
+      this.names[placeholder] = attribute;
+    }
     return placeholder;
   }
 
   value(value: unknown): string {
-    const placeholder = `:v${Object.keys(this.values).length}`;
+    const placeholder = `:v${this.valueCount++}`;
     this.values[placeholder] = value;
     return placeholder;
   }
