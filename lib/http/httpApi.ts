@@ -4,7 +4,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import type * as z from '../zod';
 import { config } from '../config';
 import { logger } from '../log';
@@ -15,13 +14,8 @@ import { bodyLimit } from './bodyLimit';
 import { httpErrors } from './httpErrors';
 import { responseMetrics } from './responseMetrics';
 import type { JsonResponse } from './responses';
+import { securityHeaders } from './securityHeaders';
 import { validateBody } from './validate';
-
-/**
- * middy's defaults, minus `Reporting-Endpoints`: with no endpoints configured it would go out
- * empty. (The option is missing from the package's types, hence the cast.)
- */
-const securityHeaders = () => httpSecurityHeaders({ reportingEndpoints: false } as Parameters<typeof httpSecurityHeaders>[0]);
 
 export interface HttpApiOptions {
   /** The request body's schema; omit on routes without a body. */
