@@ -1,4 +1,4 @@
-import { conversationRef, refOfRoomId, roomObjectId } from '../../lib/rooms/identifiers';
+import { conversationRef, objectId, refOfRoomId, roomObjectId } from '../../lib/rooms/identifiers';
 import { expiryBucket, participantIndexKey, roomIndexAttributes, roomKey, roomNumberKey, tenantPrefix } from '../../lib/store/keys';
 
 const tenant = { clientId: '7' };
@@ -37,6 +37,15 @@ describe('room identifiers', () => {
       conversationRef('1', '5#3#agent_to_user'),
     ]);
     expect(refs.size).toBe(4);
+  });
+
+  it('a record id is 24 hex: creation seconds then 8 random bytes, fresh each time across pool refills', () => {
+    const at = new Date('2023-03-24T09:53:33.984Z');
+    // The random part comes from a pool of 256 bytes: 1000 ids run through it about 30 times.
+    const ids = Array.from({ length: 1000 }, () => objectId(at));
+    for (const id of ids) expect(id).toMatch(/^641d731d[0-9a-f]{16}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(8, 10))).size).toBeGreaterThan(200);
   });
 
   it.each(['', 'xyz', '641d731dee3408c461095a2', '641D731DEE3408C461095A2B'])('%j is not a room id', (id) => {
