@@ -20,8 +20,6 @@ import type { PageRequest } from './pageRequest';
  * deleted room until its children are gone, and batched deletes.
  */
 
-// --- The cleanup cursor.
-
 /** The first expiry day (`YYYY-MM-DD`, UTC) of the tenant not yet fully cleaned, if recorded. */
 export const getCleanupCursor = async (tenant: TenantKeyScope): Promise<string | undefined> => {
   const { Item } = await documentClient(tenant).send(
@@ -46,8 +44,6 @@ export const advanceCleanupCursor = async (tenant: TenantKeyScope, nextDay: stri
     );
   });
 };
-
-// --- Expired entries (the byExpiry index).
 
 /** One entry of the byExpiry index: the keys and the room's identity it projects. */
 export interface ExpiryEntry extends ItemKey {
@@ -99,8 +95,6 @@ export const queryExpiredPage = async (
   return { entries, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
 };
 
-// --- Deleting an expired room.
-
 /** What the cascade needs of a deleted room. */
 export interface DeletedRoom {
   _id: string;
@@ -149,8 +143,6 @@ export const storedRoomId = async (tenant: TenantKeyScope, key: ItemKey): Promis
   return Item?._id === undefined ? undefined : String(Item._id);
 };
 
-// --- A room's children.
-
 export interface ChildrenPage {
   keys: ItemKey[];
   next?: Record<string, unknown>;
@@ -185,8 +177,6 @@ export const queryRoomChildrenPage = async (
   return { keys, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
 };
 
-// --- Tombstones.
-
 /** A deleted room whose children may still exist (see keys.ts `roomTombstoneKey`). */
 export interface RoomTombstone {
   /** The deleted room's `_id` (its children carry it as `room`; the tombstone must not, or the cascade would list it). */
@@ -216,8 +206,6 @@ export const deleteTombstone = async (tenant: TenantKeyScope, key: ItemKey): Pro
     );
   });
 };
-
-// --- Batched deletes.
 
 /** DynamoDB's limit of requests in one BatchWriteItem. */
 export const BATCH_WRITE_MAX = 25;
