@@ -15,7 +15,7 @@ import {
   roomKey,
   type TenantKeyScope,
 } from './keys';
-import { sendRateClause, splitSendRates } from './sendRates';
+import { sendRateClause, sendRateSender } from './sendRates';
 import { UpdateExpression } from './updateExpression';
 
 /**
@@ -66,33 +66,44 @@ const participantOf = (item: Record<string, unknown>, role: ParticipantRole): Pa
   };
 };
 
+/** What the stored item holds besides the room's own fields: keys, index keys, seats and profiles. */
+const STORAGE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'pk',
+  'sk',
+  'conversation',
+  'expires_at',
+  'expiry_bucket',
+  'expiry_hour',
+  'activity_minute',
+  'agent_key',
+  'user_key',
+  'vendor_key',
+  'p_agent',
+  'p_user',
+  'p_vendor',
+  'profile_agent',
+  'profile_user',
+  'profile_vendor',
+] satisfies Array<Exclude<keyof RoomItem, keyof Room> | (typeof PARTICIPANT_INDEX)[ParticipantRole]['attribute']>);
+
+/** The room a stored item holds, read in one pass over its attributes (lists map up to a page of them). */
 export const toRoom = (stored: Record<string, unknown>): Room => {
-  const { rest: item, rates } = splitSendRates(stored);
-  const {
-    pk: _pk,
-    sk: _sk,
-    conversation: _conversation,
-    expires_at: _expiresAt,
-    expiry_bucket: _expiryBucket,
-    expiry_hour: _expiryHour,
-    activity_minute: _activityMinute,
-    agent_key: _agentKey,
-    user_key: _userKey,
-    vendor_key: _vendorKey,
-    p_agent: _pAgent,
-    p_user: _pUser,
-    p_vendor: _pVendor,
-    profile_agent: _profileAgent,
-    profile_user: _profileUser,
-    profile_vendor: _profileVendor,
-    ...room
-  } = item as RoomItem & Record<string, unknown>;
+  const room: Record<string, unknown> = {};
+  let rates: Record<string, number> | undefined;
+  for (const attribute of Object.keys(stored)) {
+    if (STORAGE_ATTRIBUTES.has(attribute)) continue;
+    const sender = sendRateSender(attribute);
+    if (sender === undefined) room[attribute] = stored[attribute];
+    else (rates ??= {})[sender] = Number(stored[attribute]);
+  }
   const participants: Room['participants'] = {};
   for (const role of PARTICIPANT_ROLES) {
-    const participant = participantOf(item, role);
+    const participant = participantOf(stored, role);
     if (participant) participants[role] = participant;
   }
-  return { ...(room as Omit<Room, 'participants'>), participants, ...(Object.keys(rates).length > 0 && { send_rates: rates }) };
+  room.participants = participants;
+  if (rates) room.send_rates = rates;
+  return room as unknown as Room;
 };
 
 /** What startChat writes: immutable room fields, the slots it knows, and the new activity time. */

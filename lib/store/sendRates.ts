@@ -10,16 +10,9 @@ const SEND_RATE_PREFIX = 'rate#';
 
 const sendRateAttribute = (sender: string): string => `${SEND_RATE_PREFIX}${sender}`;
 
-/** A room item without its pacing attributes, and those as sender → TAT. */
-export const splitSendRates = (item: Record<string, unknown>): { rest: Record<string, unknown>; rates: Record<string, number> } => {
-  const rest: Record<string, unknown> = {};
-  const rates: Record<string, number> = {};
-  for (const [attribute, value] of Object.entries(item)) {
-    if (attribute.startsWith(SEND_RATE_PREFIX)) rates[attribute.slice(SEND_RATE_PREFIX.length)] = Number(value);
-    else rest[attribute] = value;
-  }
-  return { rest, rates };
-};
+/** The sender whose pacing state `attribute` holds, or undefined if it is not a pacing attribute. */
+export const sendRateSender = (attribute: string): string | undefined =>
+  attribute.startsWith(SEND_RATE_PREFIX) ? attribute.slice(SEND_RATE_PREFIX.length) : undefined;
 
 export interface SendRateClause {
   set: string;
