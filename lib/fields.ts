@@ -1,10 +1,15 @@
 import * as z from './zod';
 
-/** Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". */
+/**
+ * Clients send absent optional fields as missing, `null` or `""`; all three mean "not given". The
+ * outer `optional` lets a missing field through at once: most optional fields of a request are.
+ */
 export const optionalField = <S extends z.ZodMiniType>(schema: S) =>
-  z.pipe(
-    z.transform((value: unknown) => (value === null || value === '' ? undefined : value)) as z.ZodMiniTransform<z.input<S> | undefined, unknown>,
-    z.optional(schema),
+  z.optional(
+    z.pipe(
+      z.transform((value: unknown) => (value === null || value === '' ? undefined : value)) as z.ZodMiniTransform<z.input<S> | undefined, unknown>,
+      z.optional(schema),
+    ),
   );
 
 /** A trimmed, non-empty name of at most `max` characters (domains, database names, …). */
