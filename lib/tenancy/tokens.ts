@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT
 import * as z from '../zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
+import { isPlainHeader, verifyHs256 } from './hs256';
 import { algorithmOf, importPublicKey } from './publicKeys';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role } from './tenant';
 import { verifiedTokenCache, type VerifyingTenant } from './verifiedTokens';
@@ -71,8 +72,9 @@ export const claimedClientId = (token: string): string => {
 };
 
 /**
- * HS256 secrets imported as verifying keys once per container: importing costs as much as the
- * verification itself. Keyed by the secret; bounded by the registry's secrets seen by this container.
+ * HS256 secrets imported as WebCrypto keys, for the rare token whose header jose must read itself
+ * (`crit`, `b64`): once per container, as importing costs as much as verifying. Keyed by the
+ * secret; bounded by the registry's secrets seen by this container.
  */
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
@@ -86,13 +88,18 @@ const hmacKey = (secret: string): Promise<CryptoKey> => {
 };
 
 /**
- * The keys that may verify this token, by its header: HS256 → the tenant's secrets (any, for
- * rotation); ES256 / RS256 / EdDSA → the one public key named by `kid` whose type pins exactly that
- * algorithm. Anything else verifies with nothing.
+ * What may verify this token, by its header: HS256 → the tenant's secrets (any, for rotation),
+ * checked with node:crypto when the header is plain, else imported for jose; ES256 / RS256 / EdDSA
+ * → the one public key named by `kid` whose type pins exactly that algorithm. Anything else
+ * verifies with nothing.
  */
-const candidateKeys = async (token: string, tenant: VerifyingTenant): Promise<{ algorithm: string; keys: Array<Uint8Array | CryptoKey> }> => {
-  const { alg, kid } = decodeProtectedHeader(token);
-  if (alg === 'HS256') return { algorithm: alg, keys: await Promise.all((tenant.jwt_secrets ?? []).map(hmacKey)) };
+const candidateKeys = async (token: string, tenant: VerifyingTenant): Promise<{ algorithm: string; keys: Array<string | CryptoKey> }> => {
+  const header = decodeProtectedHeader(token);
+  const { alg, kid } = header;
+  if (alg === 'HS256') {
+    const secrets = tenant.jwt_secrets ?? [];
+    return { algorithm: alg, keys: isPlainHeader(header) ? secrets : await Promise.all(secrets.map(hmacKey)) };
+  }
   const jwk = tenant.jwt_public_keys?.find((key) => key.kid === kid);
   if (!jwk || algorithmOf(jwk) !== (alg === 'Ed25519' ? 'EdDSA' : alg)) return { algorithm: String(alg), keys: [] };
   return { algorithm: alg!, keys: [await importPublicKey(jwk)] };
@@ -127,15 +134,17 @@ const verifySignedToken = async (token: string, tenant: VerifyingTenant, now: Da
     if (error instanceof AppError) throw error;
     throw invalid();
   }
+  const rules = {
+    currentDate: now,
+    ...(tenant.token_issuer && { issuer: tenant.token_issuer }),
+    ...(tenant.token_audience && { audience: tenant.token_audience }),
+  };
   for (const key of candidates.keys) {
     try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [candidates.algorithm],
-        requiredClaims: ['exp'],
-        currentDate: now,
-        ...(tenant.token_issuer && { issuer: tenant.token_issuer }),
-        ...(tenant.token_audience && { audience: tenant.token_audience }),
-      });
+      const payload =
+        typeof key === 'string'
+          ? verifyHs256(token, key, rules)
+          : (await jwtVerify(token, key, { algorithms: [candidates.algorithm], requiredClaims: ['exp'], ...rules })).payload;
       assertLifetime(payload, tenant, nowSeconds);
       const claims = accessClaims.safeParse(payload);
       if (!claims.success) throw invalid('Access token lacks sub, role or client_id, or has malformed order_ids');

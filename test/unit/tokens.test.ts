@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { authenticate, tenantResolver } from '../../lib/tenancy/middleware';
 import { publicJwk } from '../../lib/tenancy/publicKeys';
@@ -55,6 +55,24 @@ describe('token lifetime', () => {
     expect(Buffer.from(twin, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
     expect(await code(verifyAccessToken(`${header}.${payload}.${twin}`, record))).toBe('TOKEN_INVALID');
     expect(await code(verifyAccessToken(`${header}.${payload}.${signature}=`, record))).toBe('TOKEN_INVALID');
+  });
+
+  it('leaves a header with crit to jose, which applies it: b64 true verifies, an unknown critical parameter does not', async () => {
+    const withHeader = (header: Record<string, unknown>, userId: string) =>
+      new SignJWT({ client_id: '1', role: 'agent' })
+        .setProtectedHeader({ alg: 'HS256', ...header })
+        .setSubject(userId)
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(secret));
+    await expect(verifyAccessToken(await withHeader({ b64: true, crit: ['b64'] }, '301'), record)).resolves.toEqual({ userId: '301', role: 'agent' });
+    // jose will not sign this one, so it is put together by hand.
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signingInput = `${part({ alg: 'HS256', 'urn:x': 1, crit: ['urn:x'] })}.${part({ sub: '302', role: 'agent', client_id: '1', exp: Math.floor(Date.now() / 1000) + 600 })}`;
+    const unknownCritical = `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+    expect(await code(verifyAccessToken(unknownCritical, record))).toBe('TOKEN_INVALID');
+    // The same claims under a plain header do verify: only the critical parameter refuses it.
+    const plainInput = `${part({ alg: 'HS256' })}.${signingInput.split('.')[1]}`;
+    expect(await code(verifyAccessToken(`${plainInput}.${createHmac('sha256', secret).update(plainInput).digest('base64url')}`, record))).toBe('verified');
   });
 
   it('checks iss and aud only when the tenant sets them', async () => {
