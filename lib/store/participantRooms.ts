@@ -5,7 +5,7 @@ import type { Room } from '../rooms/room';
 import { documentClient } from './client';
 import { ACTIVITY_ATTRIBUTE, isTenantKey, participantIndexKey, PARTICIPANT_INDEX, ROOM_SK, type ItemKey, type TenantKeyScope } from './keys';
 import { fitsPageKey, type PageRequest } from './pageRequest';
-import { toRoom } from './rooms';
+import { toRoom } from './roomItem';
 
 export interface ParticipantRoomsQuery extends PageRequest {
   role: ParticipantRole;

@@ -1,4 +1,4 @@
-import { toRoom } from '../../lib/store/rooms';
+import { toRoom } from '../../lib/store/roomItem';
 
 describe('toRoom', () => {
   const fields = {
