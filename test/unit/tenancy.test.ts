@@ -1,18 +1,11 @@
 import { assertActsAs } from '../../lib/tenancy/authorize';
 import { cachedRegistry } from '../../lib/tenancy/registry';
 import { resolveTenant } from '../../lib/tenancy/resolveTenant';
-import { tenantRecord, toTenant, type TenantRecord } from '../../lib/tenancy/tenant';
+import { tenantRecord, toTenant } from '../../lib/tenancy/tenant';
 import { bearerToken, claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
+import { hs256TenantRecord } from '../support/tenantRecords';
 
-const record: TenantRecord = {
-  client_id: '1',
-  sub_domain: '192.168.101.88',
-  db_name: 'salesdemo',
-  name: 'Sales Demo',
-  status: 'active',
-  jwt_secrets: ['unit-test-secret-0123456789abcdef0123456789'],
-  retention_days: 30,
-};
+const record = hs256TenantRecord('unit-test-secret-0123456789abcdef0123456789', { sub_domain: '192.168.101.88', db_name: 'salesdemo', name: 'Sales Demo' });
 const secret = record.jwt_secrets![0]!;
 
 describe('resolveTenant', () => {

@@ -4,17 +4,10 @@ import { authenticate, tenantResolver } from '../../lib/tenancy/middleware';
 import { publicJwk } from '../../lib/tenancy/publicKeys';
 import { tenantRecord, type TenantRecord } from '../../lib/tenancy/tenant';
 import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
+import { hs256TenantRecord } from '../support/tenantRecords';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
-const record: TenantRecord = {
-  client_id: '1',
-  sub_domain: 'shop.test',
-  db_name: 'shop',
-  name: 'Shop',
-  status: 'active',
-  jwt_secrets: [secret],
-  retention_days: 30,
-};
+const record = hs256TenantRecord(secret);
 const sign = (options: Partial<Parameters<typeof signAccessToken>[0]> = {}) =>
   signAccessToken({ secret, clientId: '1', userId: '133', role: 'agent', ...options });
 

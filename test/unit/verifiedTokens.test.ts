@@ -3,17 +3,10 @@ import { authenticate, tenantResolver } from '../../lib/tenancy/middleware';
 import type { Actor, TenantRecord } from '../../lib/tenancy/tenant';
 import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
 import { verifiedTokenCache } from '../../lib/tenancy/verifiedTokens';
+import { hs256TenantRecord } from '../support/tenantRecords';
 
 const secret = 'verified-tokens-test-secret-0123456789abcdef';
-const record: TenantRecord = {
-  client_id: '1',
-  sub_domain: 'shop.test',
-  db_name: 'shop',
-  name: 'Shop',
-  status: 'active',
-  jwt_secrets: [secret],
-  retention_days: 30,
-};
+const record = hs256TenantRecord(secret);
 const actor: Actor = { userId: '133', role: 'agent' };
 const NOW = 1_800_000_000;
 
