@@ -1,10 +1,9 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { authenticate, tenantResolver } from '../../lib/tenancy/middleware';
 import { publicJwk } from '../../lib/tenancy/publicKeys';
 import { tenantRecord, type TenantRecord } from '../../lib/tenancy/tenant';
 import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
-import { hs256TenantRecord } from '../support/tenantRecords';
+import { hs256TenantRecord, throughTenantMiddlewares } from '../support/tenancy';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
 const record = hs256TenantRecord(secret);
@@ -161,19 +160,7 @@ describe('what an unverified caller learns about tenants', () => {
     },
   };
 
-  const run = async (body: Record<string, unknown>, authorization?: string) => {
-    const request = {
-      event: { body, headers: authorization === undefined ? {} : { authorization } },
-      internal: {},
-    } as never;
-    try {
-      await tenantResolver({ from: 'body', registry }).before!(request);
-      await authenticate().before!(request);
-      return 'ok';
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-  };
+  const run = (body: Record<string, unknown>, authorization?: string) => throughTenantMiddlewares(registry, body, authorization);
   const ids = { client_id: '1', sub_domain: 'shop.test', db_name: 'shop' };
   const forged = async (clientId: string) =>
     new SignJWT({ client_id: clientId, role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1h').sign(new TextEncoder().encode('g'.repeat(40)));

@@ -1,9 +1,8 @@
 import { SignJWT } from 'jose';
-import { authenticate, tenantResolver } from '../../lib/tenancy/middleware';
 import type { Actor, TenantRecord } from '../../lib/tenancy/tenant';
 import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
 import { verifiedTokenCache } from '../../lib/tenancy/verifiedTokens';
-import { hs256TenantRecord } from '../support/tenantRecords';
+import { hs256TenantRecord, throughTenantMiddlewares } from '../support/tenancy';
 
 const secret = 'verified-tokens-test-secret-0123456789abcdef';
 const record = hs256TenantRecord(secret);
@@ -139,16 +138,8 @@ describe('verifyAccessToken with the container cache', () => {
     const token = await sign('206');
     const records: Record<string, TenantRecord> = { '1': record };
     const registry = { get: async (clientId: string) => records[clientId] };
-    const run = async () => {
-      const request = { event: { body: { client_id: '1', sub_domain: 'shop.test', db_name: 'shop' }, headers: { authorization: `Bearer ${token}` } }, internal: {} } as never;
-      try {
-        await tenantResolver({ from: 'body', registry }).before!(request);
-        await authenticate().before!(request);
-        return 'ok';
-      } catch (error) {
-        return (error as { code?: string }).code;
-      }
-    };
+    const run = () => throughTenantMiddlewares(registry, { client_id: '1', sub_domain: 'shop.test', db_name: 'shop' }, `Bearer ${token}`);
+
     expect(await run()).toBe('ok');
     records['1'] = { ...record, status: 'suspended' };
     expect(await run()).toBe('TENANT_SUSPENDED');
