@@ -90,6 +90,10 @@ export const config = {
   get cursorSecretParameter() {
     return env.CURSOR_SECRET_PARAMETER || undefined;
   },
+  /** Where SSM is reached instead of its regional endpoint: the SDK's own variables, honoured as its clients do. */
+  get ssmEndpointUrl() {
+    return env.AWS_ENDPOINT_URL_SSM || env.AWS_ENDPOINT_URL || undefined;
+  },
 };
 
 /**

@@ -14,15 +14,23 @@ export interface SsmTransport {
   region: string;
   credentials: SignatureV4Init['credentials'];
   handler: HttpHandler;
+  /** SSM's URL; its regional endpoint when absent. */
+  endpoint?: URL;
 }
 
 const functionTransport = (): SsmTransport => {
   const { config: client } = registryClient();
-  return { region: config.region, credentials: client.credentials, handler: client.requestHandler as HttpHandler };
+  const endpoint = config.ssmEndpointUrl;
+  return {
+    region: config.region,
+    credentials: client.credentials,
+    handler: client.requestHandler as HttpHandler,
+    ...(endpoint && { endpoint: new URL(endpoint) }),
+  };
 };
 
 /** Where SSM answers in a region (its commercial, China and GovCloud partitions). */
-const ssmHost = (region: string): string => `ssm.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+const regionalEndpoint = (region: string): URL => new URL(`https://ssm.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
 
 interface GetParametersOutput {
   Parameters?: Array<{ Name?: string; Value?: string }>;
@@ -40,14 +48,21 @@ interface GetParametersOutput {
  * hash, the credentials and the HTTP handler are the DynamoDB client's, already loaded.
  */
 export const fetchSecureParameter = async (name: string, transport: SsmTransport = functionTransport()): Promise<string> => {
-  const hostname = ssmHost(transport.region);
+  const endpoint = transport.endpoint ?? regionalEndpoint(transport.region);
+  const body = JSON.stringify({ Names: [name], WithDecryption: true });
   const request = new HttpRequest({
-    protocol: 'https:',
-    hostname,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port && { port: Number(endpoint.port) }),
     method: 'POST',
     path: '/',
-    headers: { host: hostname, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameters' },
-    body: JSON.stringify({ Names: [name], WithDecryption: true }),
+    headers: {
+      host: endpoint.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-amz-target': 'AmazonSSM.GetParameters',
+    },
+    body,
   });
   const signer = new SignatureV4({ service: 'ssm', region: transport.region, credentials: transport.credentials, sha256: Sha256 });
   const { response } = await transport.handler.handle((await signer.sign(request)) as HttpRequest);
