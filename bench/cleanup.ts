@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startLocalDynamo } from '../scripts/local/dynalite';
 import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
+import { epochSeconds } from '../lib/time';
 
 const DAY = 86_400;
 const HOUR = 3600;
@@ -52,7 +53,7 @@ const main = async () => {
       retention_days: 30,
     });
 
-    const now = Math.floor(Date.now() / 1000);
+    const now = epochSeconds(new Date());
     const items: Record<string, unknown>[] = [];
     for (let index = 0; index < rooms; index++) {
       const isExpired = index < expired;

@@ -7,7 +7,6 @@
  * DynamoDB's index billing.
  */
 import {
-  BatchGetItemCommand,
   DynamoDBClient,
   GetItemCommand,
   QueryCommand,

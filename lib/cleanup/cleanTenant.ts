@@ -1,7 +1,8 @@
 import { advanceCleanupCursor, getCleanupCursor } from '../store/cleanup';
 import type { TenantKeyScope } from '../store/keys';
+import { epochSeconds, utcDay } from '../time';
 import type { TimeBudget } from './budget';
-import { addDays, dayIsOver, epochSeconds, utcDay } from './clock';
+import { addDays, dayIsOver } from './clock';
 import { noCounts, type PassCounts } from './passCounts';
 import { mapWithConcurrency } from './pool';
 import { removeCandidate, type RemovalOptions } from './removeCandidate';

@@ -8,8 +8,6 @@
  */
 import { DAY_SECONDS, dayStart, epochSeconds, utcDay } from '../time';
 
-export { DAY_SECONDS, epochSeconds, utcDay } from '../time';
-
 export const isStale = (expiresAt: number, now: Date): boolean => expiresAt <= epochSeconds(now);
 
 export const addDays = (day: string, days: number): string => utcDay(dayStart(day) + days * DAY_SECONDS);

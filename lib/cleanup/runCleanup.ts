@@ -1,10 +1,9 @@
-import { getTenantRecord } from '../store/tenants';
-import { listTenantRecords } from '../store/tenants';
 import type { BatchDeleteOptions } from '../store/cleanup';
+import { getTenantRecord, listTenantRecords } from '../store/tenants';
 import { toTenant, type TenantRecord } from '../tenancy/tenant';
+import { epochSeconds } from '../time';
 import { timeBudget } from './budget';
 import { cleanTenant, type TenantPassOptions } from './cleanTenant';
-import { epochSeconds } from './clock';
 import { logReporter, type CleanupReporter } from './report';
 import { addCounts, noCounts, type PassCounts } from './passCounts';
 

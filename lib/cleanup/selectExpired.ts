@@ -1,7 +1,7 @@
 import { queryExpiredPage, type ExpiryEntry } from '../store/cleanup';
 import { ROOM_SK, ROOM_TOMBSTONE_SK_PREFIX, type TenantKeyScope } from '../store/keys';
-import { epochSeconds } from './clock';
 import type { PageRequest } from '../store/pageRequest';
+import { epochSeconds } from '../time';
 
 /**
  * Something in byExpiry that is due: a stale room, or the tombstone of a room deleted by a pass

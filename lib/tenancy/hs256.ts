@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { errors, type JWTPayload } from 'jose';
+import { epochSeconds } from '../time';
 
 /** What jose's `jwtVerify` is told for an access token, besides the key and `requiredClaims: ['exp']`. */
 export interface ClaimRules {
@@ -61,7 +62,7 @@ export const verifyHs256 = (token: string, secret: string, { issuer, audience, c
   if (audience !== undefined && !(claims.aud === audience || (Array.isArray(claims.aud) && claims.aud.includes(audience)))) {
     throw unexpected(claims, 'aud');
   }
-  const now = Math.floor(currentDate.getTime() / 1000);
+  const now = epochSeconds(currentDate);
   numericDate(claims, 'iat');
   const nbf = numericDate(claims, 'nbf');
   if (nbf !== undefined && nbf > now) throw new errors.JWTClaimValidationFailed('"nbf" claim timestamp check failed', claims, 'nbf', 'check_failed');

@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT
 import * as z from '../zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
+import { epochSeconds } from '../time';
 import { isPlainHeader, verifyHs256 } from './hs256';
 import { algorithmOf, importPublicKey } from './publicKeys';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role } from './tenant';
@@ -121,7 +122,7 @@ const assertLifetime = (payload: { exp?: number; iat?: number }, tenant: Verifyi
  * before and has not expired is answered from the container's cache (lib/tenancy/verifiedTokens.ts).
  */
 export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, now = new Date()): Promise<Actor> => {
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = epochSeconds(now);
   return verifiedTokens.get(token, tenant, nowSeconds) ?? verifySignedToken(token, tenant, now, nowSeconds);
 };
 
@@ -193,7 +194,7 @@ export const signAccessToken = async ({
   const jwt = new SignJWT({ client_id: clientId, role, ...(orderIds && { order_ids: [...orderIds] }) })
     .setSubject(userId)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+    .setExpirationTime(epochSeconds(new Date()) + ttlSeconds);
   if (issuer) jwt.setIssuer(issuer);
   if (audience) jwt.setAudience(audience);
   if (privateJwk) {

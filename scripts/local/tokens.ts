@@ -37,13 +37,13 @@ const claimOptions = ({ orderIds, issuer, audience }: LocalTokenClaims) => ({
 const signWithNewestSecret = (
   tenant: { client_id: string; jwt_secrets?: readonly string[] },
   userId: string | number,
-  role: string,
+  role: Role,
   ttlSeconds: number,
   claims: LocalTokenClaims,
 ): Promise<string> => {
   const secret = tenant.jwt_secrets?.[0];
   if (!secret) throw new Error(`Tenant ${tenant.client_id} has no signing secret (sign with its private key: --private-key-file)`);
-  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role: checked(role, ttlSeconds), ttlSeconds, ...claimOptions(claims) });
+  return signAccessToken({ secret, clientId: tenant.client_id, userId: String(userId), role, ttlSeconds, ...claimOptions(claims) });
 };
 
 /** An access token for a local tenant (LOCAL_TENANTS), signed with its development-only key. */
@@ -54,12 +54,13 @@ export const signLocalToken = (
   ttlSeconds = 3600,
   claims: LocalTokenClaims = {},
 ): Promise<string> => {
+  const verifiedRole = checked(role, ttlSeconds);
   const tenant = LOCAL_TENANTS.find((candidate) => candidate.client_id === String(clientId));
   if (!tenant) {
     const known = LOCAL_TENANTS.map((candidate) => candidate.client_id).join(', ');
     throw new Error(`No local tenant with client_id ${clientId} (local tenants: ${known})`);
   }
-  return signWithNewestSecret(tenant, userId, role, ttlSeconds, claims);
+  return signWithNewestSecret(tenant, userId, verifiedRole, ttlSeconds, claims);
 };
 
 /** An access token for any tenant in the registry lib/config points at, signed with its newest key. */

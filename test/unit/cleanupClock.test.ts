@@ -1,5 +1,6 @@
 import { timeBudget } from '../../lib/cleanup/budget';
-import { addDays, dayIsOver, isStale, utcDay } from '../../lib/cleanup/clock';
+import { addDays, dayIsOver, isStale } from '../../lib/cleanup/clock';
+import { utcDay } from '../../lib/time';
 import { mapWithConcurrency } from '../../lib/cleanup/pool';
 import { cleanupCursorKey, expiryBucketOfDay, expiryBucket, roomTombstoneKey } from '../../lib/store/keys';
 
