@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt } from 'jose';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { resolveCursorSecret } from '../config';
 import { AppError } from '../errors';
 
@@ -8,6 +7,12 @@ import { AppError } from '../errors';
  * together with the tenant and the query it continues. A client can neither read the keys nor
  * forge or alter a cursor, and a cursor replayed against another tenant or another query is
  * refused as INVALID_CURSOR instead of silently paging someone else's data.
+ *
+ * The JWE is sealed and opened with node:crypto's AES-256-GCM rather than a JWE library: every
+ * paging function loads this module, and parsing such a library would be part of each one's cold
+ * start. The format is the JWE compact serialization byte for byte (the same protected header,
+ * the header's base64url as the additional authenticated data), so cursors issued earlier still
+ * decode and any conforming JWE implementation can open ours.
  */
 export interface CursorScope {
   /** The tenant's client_id. */
@@ -39,6 +44,61 @@ const cursorKey = async (): Promise<Uint8Array> => {
   return key;
 };
 
+/** What JWE libraries serialise for `{ alg: 'dir', enc: 'A256GCM' }`, base64url: the header of every cursor we issue. */
+const PROTECTED_HEADER = Buffer.from('{"alg":"dir","enc":"A256GCM"}', 'utf8').toString('base64url');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** JWE compact serialization with `dir` + `A256GCM`: header..iv.ciphertext.tag (the encrypted key is empty). */
+const sealJwe = (plaintext: Uint8Array, secretKey: Uint8Array): string => {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', secretKey, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(PROTECTED_HEADER, 'ascii'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return [PROTECTED_HEADER, '', iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+};
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Strict base64url: Buffer's decoder skips characters outside the alphabet, takes `+`, `/` and `=`,
+ * and ignores the unused low bits of the last character, so different strings could open as the
+ * same cursor; only the canonical spelling of some bytes is accepted.
+ */
+const base64urlBytes = (part: string): Buffer => {
+  if (!BASE64URL.test(part)) throw new Error('not base64url');
+  const bytes = Buffer.from(part, 'base64url');
+  if (bytes.toString('base64url') !== part) throw new Error('not canonical base64url');
+  return bytes;
+};
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The plaintext of a `dir` + `A256GCM` JWE in compact serialization; throws on anything else. The
+ * header may be spelt differently from ours (member order, other members) as long as it asks for
+ * exactly this algorithm pair and nothing a decrypter must understand (`crit`) or undo (`zip`).
+ */
+const openJwe = (token: string, secretKey: Uint8Array): Buffer => {
+  const parts = token.split('.');
+  if (parts.length !== 5) throw new Error('not a JWE compact serialization');
+  const [headerPart, encryptedKey, ivPart, ciphertextPart, tagPart] = parts as [string, string, string, string, string];
+  if (encryptedKey !== '') throw new Error('dir carries no encrypted key');
+  const header: unknown = JSON.parse(strictUtf8.decode(base64urlBytes(headerPart)));
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('header is not an object');
+  const { alg, enc } = header as Record<string, unknown>;
+  if (alg !== 'dir' || enc !== 'A256GCM' || Object.hasOwn(header, 'zip') || Object.hasOwn(header, 'crit')) throw new Error('unsupported header');
+  const iv = base64urlBytes(ivPart);
+  const ciphertext = base64urlBytes(ciphertextPart);
+  const tag = base64urlBytes(tagPart);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('wrong iv or tag length');
+  const decipher = createDecipheriv('aes-256-gcm', secretKey, iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(headerPart, 'ascii'));
+  decipher.setAuthTag(tag);
+  // final() throws unless the tag authenticates header, iv and ciphertext: nothing is used before that.
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+};
+
 const invalidCursor = () => new AppError('INVALID_CURSOR', 'cursor is invalid', [{ path: 'cursor', message: 'is not a cursor this query issued' }]);
 
 const isStoreKey = (value: unknown): value is StoreKey =>
@@ -51,9 +111,7 @@ const isStoreKey = (value: unknown): value is StoreKey =>
 export const encodeCursor = async (scope: CursorScope, lastKey: StoreKey | undefined): Promise<string | null> => {
   if (!lastKey) return null;
   const payload: CursorPayload = { v: 1, t: scope.tenant, q: scope.query, k: lastKey };
-  return new CompactEncrypt(encoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-    .encrypt(await cursorKey());
+  return sealJwe(encoder.encode(JSON.stringify(payload)), await cursorKey());
 };
 
 /**
@@ -71,8 +129,7 @@ export const decodeCursor = async (
   const secretKey = await cursorKey();
   let payload: Partial<CursorPayload>;
   try {
-    const { plaintext } = await compactDecrypt(cursor, secretKey, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
-    payload = JSON.parse(decoder.decode(plaintext)) as Partial<CursorPayload>;
+    payload = JSON.parse(decoder.decode(openJwe(cursor, secretKey))) as Partial<CursorPayload>;
   } catch {
     throw invalidCursor();
   }
