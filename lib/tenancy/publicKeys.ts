@@ -1,4 +1,4 @@
-import { importJWK, type CryptoKey } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import * as z from '../zod';
 
 /**
@@ -74,15 +74,16 @@ export const algorithmOf = (jwk: PublicJwk): PublicKeyAlgorithm => ALGORITHM_OF_
 
 /**
  * Imported keys, per JWK object: the registry caches a tenant's record in the warm container, so a
- * key is imported once per record load rather than once per request.
+ * key is imported once per record load rather than once per request. node:crypto validates the
+ * key material (an EC point on its curve, an RSA modulus); a key it refuses verifies nothing.
  */
-const imported = new WeakMap<PublicJwk, Promise<CryptoKey>>();
+const imported = new WeakMap<PublicJwk, KeyObject>();
 
-export const importPublicKey = (jwk: PublicJwk): Promise<CryptoKey> => {
+export const importPublicKey = (jwk: PublicJwk): KeyObject => {
   let key = imported.get(jwk);
   if (!key) {
     const { kid: _kid, use: _use, key_ops: _ops, ext: _ext, alg: _alg, ...material } = jwk;
-    key = importJWK(material, algorithmOf(jwk)) as Promise<CryptoKey>;
+    key = createPublicKey({ key: material, format: 'jwk' });
     imported.set(jwk, key);
   }
   return key;

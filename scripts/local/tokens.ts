@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { platformId } from '../../lib/ids';
 import { getTenantRecord } from '../../lib/store/tenants';
-import { signAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { ROLES, type Role } from '../../lib/tenancy/tenant';
 import { LOCAL_TENANTS } from './seed';
 

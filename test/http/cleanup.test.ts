@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { refOfRoomId } from '../../lib/rooms/identifiers';
 import { getRoomByRef } from '../../lib/store/rooms';
 import { putTenantRecord } from '../../lib/store/tenants';
-import { signAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { toTenant, type TenantRecord } from '../../lib/tenancy/tenant';
 import { post } from '../support/api';
 

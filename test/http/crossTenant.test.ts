@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { LOCAL_TENANTS } from '../../scripts/local/seed';
 import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
-import { signAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { connect, isRefusal, open, type SocketClient } from '../support/socket';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2, type Person } from './chatApi';
 

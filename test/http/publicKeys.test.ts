@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair } from 'jose';
 import { putTenantRecord } from '../../lib/store/tenants';
-import { signAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { tenantRecord } from '../../lib/tenancy/tenant';
 import { post } from '../support/api';
 

@@ -167,7 +167,7 @@ describe('POST /api/v1/chat/startChat', () => {
 
     it('a token claiming another tenant than the body names is a mismatch', async () => {
       // Signed with tenant 1's key but claiming tenant 2: the key verifies, the claim does not match.
-      const { signAccessToken } = await import('../../lib/tenancy/tokens');
+      const { signAccessToken } = await import('../../lib/tenancy/tokenSigner');
       const token = await signAccessToken({
         secret: 'local-dev-only-secret-tenant-1-not-for-production', clientId: '2', userId: '133', role: 'agent',
       });

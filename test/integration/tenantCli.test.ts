@@ -10,7 +10,8 @@ import { config } from '../../lib/config';
 import { registryClient } from '../../lib/store/client';
 import { createTenantRecord, getTenantRecord, TenantConflict } from '../../lib/store/tenants';
 import { listTenantRecords } from '../../lib/store/tenants';
-import { verifyAccessToken, signAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { verifyAccessToken } from '../../lib/tenancy/tokens';
 import type { TenantRecord } from '../../lib/tenancy/tenant';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
 

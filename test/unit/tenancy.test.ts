@@ -2,7 +2,8 @@ import { assertActsAs } from '../../lib/tenancy/authorize';
 import { cachedRegistry } from '../../lib/tenancy/registry';
 import { resolveTenant } from '../../lib/tenancy/resolveTenant';
 import { tenantRecord, toTenant } from '../../lib/tenancy/tenant';
-import { bearerToken, claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { bearerToken, claimedClientId, verifyAccessToken } from '../../lib/tenancy/tokens';
 import { hs256TenantRecord } from '../support/tenancy';
 
 const record = hs256TenantRecord('unit-test-secret-0123456789abcdef0123456789', { sub_domain: '192.168.101.88', db_name: 'salesdemo', name: 'Sales Demo' });

@@ -2,7 +2,8 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { publicJwk } from '../../lib/tenancy/publicKeys';
 import { tenantRecord, type TenantRecord } from '../../lib/tenancy/tenant';
-import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { claimedClientId, verifyAccessToken } from '../../lib/tenancy/tokens';
 import { hs256TenantRecord, throughTenantMiddlewares } from '../support/tenancy';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
@@ -49,7 +50,7 @@ describe('token lifetime', () => {
     expect(await code(verifyAccessToken(`${header}.${payload}.${signature}=`, record))).toBe('TOKEN_INVALID');
   });
 
-  it('leaves a header with crit to jose, which applies it: b64 true verifies, an unknown critical parameter does not', async () => {
+  it('applies a critical header as jose does: b64 true verifies, an unknown critical parameter does not', async () => {
     const withHeader = (header: Record<string, unknown>, userId: string) =>
       new SignJWT({ client_id: '1', role: 'agent' })
         .setProtectedHeader({ alg: 'HS256', ...header })

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import type { Actor, TenantRecord } from '../../lib/tenancy/tenant';
-import { claimedClientId, signAccessToken, verifyAccessToken } from '../../lib/tenancy/tokens';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { claimedClientId, verifyAccessToken } from '../../lib/tenancy/tokens';
 import { verifiedTokenCache } from '../../lib/tenancy/verifiedTokens';
 import { hs256TenantRecord, throughTenantMiddlewares } from '../support/tenancy';
 
