@@ -94,6 +94,10 @@ export const config = {
   get ssmEndpointUrl() {
     return env.AWS_ENDPOINT_URL_SSM || env.AWS_ENDPOINT_URL || undefined;
   },
+  /** Where STS is reached instead of its regional endpoint, likewise. */
+  get stsEndpointUrl() {
+    return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
+  },
 };
 
 /**

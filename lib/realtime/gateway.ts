@@ -1,45 +1,41 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { config } from '../config';
+import { retryingFaults } from '../aws/retries';
+import { sendSigned, serviceError } from '../aws/signedRequest';
+import { functionTransport } from '../store/client';
 
 /** The outcome of one push: delivered, or the connection no longer exists (it is to be forgotten). */
 export type PushResult = 'sent' | 'gone';
 
-let shared: { endpoint: string; client: ApiGatewayManagementApiClient } | undefined;
+/** API Gateway's error code: the `x-amzn-errortype` header, or the status's usual one. */
+const errorCode = (statusCode: number, headers: Record<string, string>): string =>
+  headers['x-amzn-errortype']?.split(':')[0] || (statusCode === 429 ? 'LimitExceededException' : statusCode === 403 ? 'ForbiddenException' : `Http${statusCode}`);
 
-/**
- * One management-API client per container, for the configured endpoint. Locally (serverless-offline
- * answers `POST /@connections/{id}` on its WebSocket port) it gets dummy credentials: the default
- * provider chain would otherwise probe the instance-metadata address.
- */
-const managementClient = (endpoint: string): ApiGatewayManagementApiClient => {
-  if (shared?.endpoint !== endpoint) {
-    const client = new ApiGatewayManagementApiClient({
-      endpoint,
-      region: config.region,
-      ...(config.isLocal && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    });
-    shared = { endpoint, client };
-  }
-  return shared.client;
-};
-
-/**
- * API Gateway answers a push to a closed connection with `GoneException` (410). serverless-offline
- * answers 410 with an empty body, which the SDK surfaces as an error named `Unknown`: the status
- * decides as well as the name.
- */
-const isGone = (error: unknown): boolean => {
-  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return failure?.name === 'GoneException' || failure?.$metadata?.httpStatusCode === 410;
-};
-
-/** Push one text frame to one connection. Other failures throw (the publisher logs them). */
-export const pushToConnection = async (endpoint: string, connectionId: string, data: string): Promise<PushResult> => {
+const errorMessage = (body: string): string | undefined => {
   try {
-    await managementClient(endpoint).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
-    return 'sent';
-  } catch (error) {
-    if (isGone(error)) return 'gone';
-    throw error;
+    return (JSON.parse(body) as { message?: string }).message;
+  } catch {
+    return body || undefined;
   }
 };
+
+/**
+ * Push one text frame to one connection: API Gateway's management API, `POST
+ * {endpoint}/@connections/{id}`, signed for `execute-api` with the function's role (locally,
+ * serverless-offline answers it on its WebSocket port, and the registry client's dummy credentials
+ * sign it). A closed connection answers 410 (`GoneException`; serverless-offline sends 410 with an
+ * empty body): 'gone'. Throttling, server errors and broken connections are tried again as the
+ * SDK's client did; other failures throw (the publisher logs them).
+ */
+export const pushToConnection = (endpoint: string, connectionId: string, data: string): Promise<PushResult> =>
+  retryingFaults(async () => {
+    const { statusCode, headers, body } = await sendSigned(functionTransport(), {
+      service: 'execute-api',
+      endpoint: new URL(endpoint),
+      method: 'POST',
+      path: `/@connections/${encodeURIComponent(connectionId)}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: data,
+    });
+    if (statusCode === 200) return 'sent';
+    if (statusCode === 410) return 'gone';
+    throw serviceError('API Gateway PostToConnection', statusCode, errorCode(statusCode, headers), errorMessage(body));
+  });

@@ -1,10 +1,12 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HttpHandler } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsTransport } from '../aws/signedRequest';
+import { assumeRole } from '../aws/sts';
 import { config } from '../config';
 import { tenantPrefix, type TenantKeyScope } from './keys';
-import { tenantCredentialProvider } from './tenantCredentials';
+import { tenantCredentialProvider, type TenantCredentialOptions } from './tenantCredentials';
 import { addTenantGuard } from './tenantGuard';
 
 /**
@@ -71,10 +73,21 @@ let registry: DynamoDBDocumentClient | undefined;
  */
 export const registryClient = (): DynamoDBDocumentClient => (registry ??= createDocumentClient());
 
-let sts: STSClient | undefined;
+/**
+ * How the function reaches other AWS APIs (SSM, STS, API Gateway's management API) with signed
+ * requests (lib/aws/signedRequest.ts): as the registry's client, with the function's own role's
+ * credentials and the container's one connection pool and timeouts.
+ */
+export const functionTransport = (): AwsTransport => {
+  const { config: client } = registryClient();
+  return { region: config.region, credentials: client.credentials, handler: client.requestHandler as HttpHandler };
+};
 
-/** The container's STS client, used only where `TENANT_ACCESS_ROLE_ARN` is set. */
-export const stsClient = (): STSClient => (sts ??= new STSClient({ region: config.region }));
+/** STS's AssumeRole from the function's role, used only where `TENANT_ACCESS_ROLE_ARN` is set. */
+const assumeFromFunctionRole: TenantCredentialOptions['assumeRole'] = (input) => {
+  const endpoint = config.stsEndpointUrl;
+  return assumeRole(input, functionTransport(), endpoint ? new URL(endpoint) : undefined);
+};
 
 /**
  * Tenants whose clients a warm container keeps. Each is small (its credentials and its
@@ -89,7 +102,7 @@ const createTenantClient = (tenant: TenantKeyScope): DynamoDBDocumentClient => {
   const client = createDocumentClient({
     // One connection pool for the container: a first request for another tenant reuses a warm connection.
     requestHandler: registryClient().config.requestHandler,
-    ...(roleArn && { credentials: tenantCredentialProvider(tenant, { roleArn, sts: stsClient() }) }),
+    ...(roleArn && { credentials: tenantCredentialProvider(tenant, { roleArn, assumeRole: assumeFromFunctionRole }) }),
   });
   addTenantGuard(client, tenant);
   return client;

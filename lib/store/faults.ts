@@ -1,4 +1,4 @@
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { isRetryableFault } from '../aws/retries';
 
 /**
  * A store failure that is not our bug: DynamoDB throttled us (ProvisionedThroughputExceeded,
@@ -7,11 +7,7 @@ import { isServerError, isThrottlingError, isTransientError } from '@smithy/core
  * SDK's retry strategy uses, so "what is retried" and "what is a fault" never disagree.
  * Everything else (a ValidationException, a missing table, a bad key) stays our bug: a 500.
  */
-export const isStoreUnavailable = (error: unknown): boolean => {
-  if (typeof error !== 'object' || error === null) return false;
-  const sdkError = error as Parameters<typeof isThrottlingError>[0];
-  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
-};
+export const isStoreUnavailable = (error: unknown): boolean => isRetryableFault(error);
 
 /** How long a client is asked to wait after a store fault: throttling clears within seconds. */
 export const STORE_RETRY_AFTER_SECONDS = 1;

@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleInput, SessionCredentials } from '../aws/sts';
 import type { TenantKeyScope } from './keys';
 
 /**
@@ -7,18 +7,14 @@ import type { TenantKeyScope } from './keys';
  * `dynamodb:LeadingKeys` match `T#${aws:PrincipalTag/tenant}#*`, so even a request the
  * in-process guard let through by mistake is refused by DynamoDB itself.
  */
-export interface TenantCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration: Date;
-}
+export type TenantCredentials = SessionCredentials;
 
 export type TenantCredentialProvider = () => Promise<TenantCredentials>;
 
 export interface TenantCredentialOptions {
   roleArn: string;
-  sts: Pick<STSClient, 'send'>;
+  /** STS's AssumeRole, made with the function's own role (lib/aws/sts.ts). */
+  assumeRole: (input: AssumeRoleInput) => Promise<SessionCredentials>;
   /**
    * How long a session lasts. A Lambda function's role is itself an assumed role, and a role
    * assumed from one (role chaining) is capped at one hour, so one hour is the most there is.
@@ -46,7 +42,7 @@ export const TENANT_CREDENTIALS_REFRESH_MS = 5 * 60_000;
 export const tenantCredentialProvider = (tenant: TenantKeyScope, options: TenantCredentialOptions): TenantCredentialProvider => {
   const {
     roleArn,
-    sts,
+    assumeRole,
     durationSeconds = TENANT_SESSION_SECONDS,
     refreshBeforeMs = TENANT_CREDENTIALS_REFRESH_MS,
     now = Date.now,
@@ -55,24 +51,14 @@ export const tenantCredentialProvider = (tenant: TenantKeyScope, options: Tenant
   let expiresAt = 0;
 
   const assume = async (): Promise<TenantCredentials> => {
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: roleArn,
-        RoleSessionName: `tenant-${tenant.clientId}`,
-        DurationSeconds: durationSeconds,
-        Tags: [{ Key: TENANT_SESSION_TAG, Value: tenant.clientId }],
-      }),
-    );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken || !Credentials.Expiration) {
-      throw new Error(`AssumeRole for tenant ${tenant.clientId} returned no credentials`);
-    }
-    expiresAt = Credentials.Expiration.getTime();
-    return {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-      expiration: Credentials.Expiration,
-    };
+    const credentials = await assumeRole({
+      roleArn,
+      sessionName: `tenant-${tenant.clientId}`,
+      durationSeconds,
+      tags: { [TENANT_SESSION_TAG]: tenant.clientId },
+    });
+    expiresAt = credentials.expiration.getTime();
+    return credentials;
   };
 
   return () => {

@@ -6,6 +6,7 @@ import { resolveCursorSecret } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
 import type { SsmTransport } from '../../lib/http/ssmParameter';
+import { loopbackAws, resignedAuthorization, withEnv } from '../support/loopbackAws';
 
 const PARAMETER = '/chat-rooms/test/cursor-secret';
 const SECRET = 'a-secret-from-parameter-store-0123456789abcdef';
@@ -99,61 +100,27 @@ describe('the cursor secret from SSM Parameter Store', () => {
 
 describe('the GetParameters request on the wire', () => {
   it('reaches AWS_ENDPOINT_URL_SSM with the function\'s credentials, and its signature checks out against the request as received', async () => {
-    const { createServer } = await import('node:http');
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { Sha256 } = await import('@smithy/core/checksum');
-    const { HttpRequest } = await import('@smithy/core/protocols');
     const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
-    const { registryClient } = await import('../../lib/store/client');
     const { config } = await import('../../lib/config');
-
-    const received: Array<{ method?: string; url?: string; headers: Record<string, string | string[] | undefined>; body: string }> = [];
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        received.push({ method: request.method, url: request.url, headers: request.headers, body });
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify({ Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const previous = process.env.AWS_ENDPOINT_URL_SSM;
-    process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${port}`;
+    const ssm = await loopbackAws(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] }),
+    }));
     try {
-      await expect(fetchSecureParameter(PARAMETER)).resolves.toBe(SECRET);
+      await withEnv({ AWS_ENDPOINT_URL_SSM: ssm.url }, () => expect(fetchSecureParameter(PARAMETER)).resolves.toBe(SECRET));
     } finally {
-      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_SSM;
-      else process.env.AWS_ENDPOINT_URL_SSM = previous;
-      await new Promise((resolve) => server.close(resolve));
+      await ssm.close();
     }
 
-    expect(received).toHaveLength(1);
-    const [sent] = received;
+    expect(ssm.received).toHaveLength(1);
+    const [sent] = ssm.received;
     expect(sent).toMatchObject({ method: 'POST', url: '/' });
     expect(JSON.parse(sent!.body)).toEqual({ Names: [PARAMETER], WithDecryption: true });
     expect(sent!.headers['content-length']).toBe(String(Buffer.byteLength(sent!.body)));
-
-    // Sign the request as the server received it, with the same credentials, time and signed headers.
     const authorization = String(sent!.headers.authorization);
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';');
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target', 'content-type']));
-    const asReceived = new HttpRequest({
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port,
-      method: sent!.method!,
-      path: sent!.url!,
-      headers: Object.fromEntries(signedHeaders.map((name) => [name, String(sent!.headers[name])])),
-      body: sent!.body,
-    });
-    const amzDate = String(sent!.headers['x-amz-date']);
-    const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-    const credentials = await registryClient().config.credentials();
-    const resigned = await new SignatureV4({ service: 'ssm', region: config.region, credentials, sha256: Sha256 }).sign(asReceived, { signingDate });
-    expect(resigned.headers.authorization).toBe(authorization);
+    expect(/SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';')).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target', 'content-type']));
+    expect(await resignedAuthorization(sent!, ssm.port, 'ssm')).toBe(authorization);
     expect(authorization).toContain(`/${config.region}/ssm/aws4_request`);
   });
 });

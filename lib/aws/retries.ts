@@ -1,0 +1,29 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { setTimeout as pause } from 'node:timers/promises';
+
+/**
+ * What the SDK's standard retry strategy tries again: throttling (by error code or 429), server
+ * errors, timeouts and broken connections. Anything else is an answer, not a fault.
+ */
+export const isRetryableFault = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
+};
+
+/** Attempts per call, as the SDK's standard retry strategy makes them. */
+export const ATTEMPTS = 3;
+
+const backoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
+
+/** `call`, tried again after a retryable fault with full-jitter backoff, at most `attempts` times in all. */
+export const retryingFaults = async <T>(call: () => Promise<T>, attempts = ATTEMPTS): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableFault(error)) throw error;
+      await pause(backoffMs(attempt));
+    }
+  }
+};
