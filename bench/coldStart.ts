@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,7 +44,10 @@ export const handler = async () => client.config.region;`;
 const deployedBuildOptions = (): BuildOptions => {
   const custom = loadServerlessConfig().custom as { esbuild?: Record<string, unknown> };
   const keys = ['minify', 'sourcemap', 'target', 'platform', 'format', 'mainFields', 'keepNames', 'treeShaking', 'conditions'];
-  return Object.fromEntries(keys.filter((key) => custom.esbuild?.[key] !== undefined).map((key) => [key, custom.esbuild![key]]));
+  const options: BuildOptions = Object.fromEntries(keys.filter((key) => custom.esbuild?.[key] !== undefined).map((key) => [key, custom.esbuild![key]]));
+  const plugins = custom.esbuild?.plugins;
+  if (typeof plugins === 'string') options.plugins = createRequire(path.join(REPO_ROOT, 'package.json'))(path.resolve(REPO_ROOT, plugins)) as BuildOptions['plugins'];
+  return options;
 };
 
 interface Contestant {

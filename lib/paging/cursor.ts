@@ -127,13 +127,13 @@ export const decodeCursor = async (
   if (cursor === undefined) return undefined;
   // Outside the try: a secret that cannot be fetched is our failure, not an invalid cursor.
   const secretKey = await cursorKey();
-  let payload: Partial<CursorPayload>;
+  let payload: Partial<CursorPayload> | null;
   try {
     payload = JSON.parse(decoder.decode(openJwe(cursor, secretKey))) as Partial<CursorPayload>;
   } catch {
     throw invalidCursor();
   }
-  if (payload.v !== 1 || payload.t !== scope.tenant || payload.q !== scope.query || !isStoreKey(payload.k) || !belongs(payload.k)) {
+  if (payload?.v !== 1 || payload.t !== scope.tenant || payload.q !== scope.query || !isStoreKey(payload.k) || !belongs(payload.k)) {
     throw invalidCursor();
   }
   return payload.k;

@@ -112,6 +112,9 @@ describe('paging cursors', () => {
     ['a 16-byte iv', { ivBytes: 16 }],
     ['a 12-byte tag', { tagBytes: 12 }],
     ['a 4-byte tag', { tagBytes: 4 }],
+    ['a payload of null', { plaintext: 'null' }],
+    ['a payload that is not an object', { plaintext: '[1]' }],
+    ['a payload that is not JSON', { plaintext: 'k=1' }],
   ])('refuse an authentic JWE with %s', async (_, options) => {
     await refused(sealed(options));
   });
