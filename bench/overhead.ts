@@ -179,16 +179,19 @@ const timed = async (body: () => Promise<unknown>): Promise<Timing> => {
 const ms = (s: Spread): Spread => ({ median: round(s.median, 3), p25: round(s.p25, 3), p75: round(s.p75, 3), n: s.n });
 
 /**
- * Silences stdout while the handlers run: with metrics on (as deployed) each invocation writes its
- * metrics as a log line, and that serialisation is part of what is measured; printing is not.
+ * Silences the log output while the handlers run: with metrics on (as deployed) each invocation
+ * writes its metrics as a log line, and that serialisation is part of what is measured; printing
+ * is not.
  */
 const withQuietStdout = async <T>(body: () => Promise<T>): Promise<T> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  // Imported here, after the bench has set the environment the logger and metrics read as they load.
+  const { logOutput } = await import('../lib/log');
+  const write = logOutput.write;
+  logOutput.write = () => undefined;
   try {
     return await body();
   } finally {
-    process.stdout.write = write;
+    logOutput.write = write;
   }
 };
 

@@ -68,8 +68,8 @@ const main = async () => {
       CHAT_TABLE: names.chat,
       TENANTS_TABLE: names.tenants,
       LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_DISABLED: 'false',
-      POWERTOOLS_SERVICE_NAME: 'chat-rooms',
+      METRICS_DISABLED: 'false',
+      SERVICE_NAME: 'chat-rooms',
     });
     const { seedTenants, LOCAL_TENANTS } = await import('../scripts/local/seed');
     await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants });

@@ -1,11 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { withPassMetrics } from '../../lib/cleanup/passMetrics';
 import { logReporter } from '../../lib/cleanup/report';
-import { logger } from '../../lib/log';
-import { metrics } from '../../lib/metrics';
+import { injectLambdaContext, logger } from '../../lib/log';
+import { logMetrics, metrics } from '../../lib/metrics';
 import { runCleanup, type CleanupSummary } from '../../lib/cleanup/runCleanup';
 
 /** The scheduled time, so a delayed or retried delivery judges staleness as scheduled. */

@@ -1,5 +1,4 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { setTimeout as pause } from 'node:timers/promises';
 
 /**
  * What the SDK's standard retry strategy tries again: throttling (by error code or 429), server
@@ -13,6 +12,8 @@ export const isRetryableFault = (error: unknown): boolean => {
 
 /** Attempts per call, as the SDK's standard retry strategy makes them. */
 export const ATTEMPTS = 3;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const backoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
 

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '../metrics';
 import type { CleanupReporter } from './report';
 import type { CleanupSummary } from './runCleanup';
 

@@ -1,13 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type * as z from '../zod';
 import { config } from '../config';
-import { logger } from '../log';
-import { metrics } from '../metrics';
+import { injectLambdaContext, logger } from '../log';
+import { logMetrics, metrics } from '../metrics';
 import { authenticate, tenantResolver, type TenantMiddlewareOptions } from '../tenancy/middleware';
 import type { ApiEvent } from './apiEvent';
 import { bodyLimit } from './bodyLimit';

@@ -1,5 +1,5 @@
 import type middy from '@middy/core';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../log';
 import { AppError, isAppError, type ErrorCode } from '../errors';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/faults';
 import { errorResponse } from './responses';

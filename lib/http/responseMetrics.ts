@@ -1,5 +1,5 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
+import { MetricUnit, type Metrics } from '../metrics';
 
 export interface ResponseMetricsOptions {
   metrics: Metrics;

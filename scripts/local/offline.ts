@@ -134,7 +134,7 @@ export const startOffline = async ({
     // No CloudWatch metric blobs in a local console (see lib/metrics.ts).
     env: {
       ...process.env,
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      METRICS_DISABLED: 'true',
       // The functions push events through offline's management API, on its WebSocket port: the event's
       // domainName and stage would name an endpoint that does not exist locally.
       WEBSOCKET_ENDPOINT: `http://${HOST}:${websocketPort}`,

@@ -265,7 +265,7 @@ describe('secrets and environment in the prod template', () => {
   });
 
   it('gives each function only the variables it uses', () => {
-    const LOGGING = ['LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_SERVICE_NAME'];
+    const LOGGING = ['LOG_LEVEL', 'METRICS_DISABLED', 'SERVICE_NAME'];
     for (const [id, fn] of functions()) {
       const names = Object.keys(variablesOf(fn));
       expect(names).toEqual(expect.arrayContaining(LOGGING));

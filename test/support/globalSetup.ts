@@ -16,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   // Quiet by default, for the handlers in offline and for lib code the tests call in-process.
   process.env.LOG_LEVEL ??= 'WARN';
   // Handlers invoked in-process by tests publish no metric blobs either.
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.METRICS_DISABLED = 'true';
 
   const store = await startLocalDynamo({ port: 0 });
   try {
