@@ -4,7 +4,7 @@ import { platformId } from '../ids';
 import { epochSeconds } from '../time';
 import { protectedHeader, TokenRejected, unverifiedClaims, verifyJws, type VerificationKey } from './jws';
 import { algorithmOf, importPublicKey } from './publicKeys';
-import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor, type Role } from './tenant';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor } from './tenant';
 import { verifiedTokenCache, type VerifyingTenant } from './verifiedTokens';
 
 /** How far a token's `iat` (and the maximum lifetime) may run ahead of our clock. */
