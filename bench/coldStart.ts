@@ -113,7 +113,7 @@ export interface ColdStartResult {
   functions: ColdStartRow[];
 }
 
-export const measureColdStart = async ({ rounds = 21, log = console.error }: { rounds?: number; log?: (line: string) => void } = {}): Promise<ColdStartResult> => {
+export const measureColdStart = async ({ rounds = 41, log = console.error }: { rounds?: number; log?: (line: string) => void } = {}): Promise<ColdStartResult> => {
   const work = mkdtempSync(path.join(tmpdir(), 'chat-rooms-coldstart-'));
   try {
     const outDir = path.join(work, 'package');

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: units per operation, handler overhead, cold start and cost per million, as one
  * table on stdout and bench/results.json. Progress goes to stderr.
- *   npx tsx bench/run.ts [--rounds 300] [--cold-rounds 21] [--out bench/results.json]
+ *   npx tsx bench/run.ts [--rounds 300] [--cold-rounds 41] [--out bench/results.json]
  * Times are ratios against a baseline measured in the same run, interleaved with it; the local
  * store (dynalite, in this process) is slower than DynamoDB, so its absolute times mean little.
  */
@@ -47,7 +47,7 @@ const main = async () => {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '300' },
-      'cold-rounds': { type: 'string', default: '21' },
+      'cold-rounds': { type: 'string', default: '41' },
       out: { type: 'string', default: path.join(__dirname, 'results.json') },
     },
   });
