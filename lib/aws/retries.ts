@@ -15,7 +15,8 @@ export const ATTEMPTS = 3;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const backoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
+/** Full-jitter backoff before attempt `attempt + 1`: 0..min(1 s, 100 ms · 2^attempt). */
+export const retryBackoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
 
 /** `call`, tried again after a retryable fault with full-jitter backoff, at most `attempts` times in all. */
 export const retryingFaults = async <T>(call: () => Promise<T>, attempts = ATTEMPTS): Promise<T> => {
@@ -24,7 +25,7 @@ export const retryingFaults = async <T>(call: () => Promise<T>, attempts = ATTEM
       return await call();
     } catch (error) {
       if (attempt >= attempts || !isRetryableFault(error)) throw error;
-      await pause(backoffMs(attempt));
+      await pause(retryBackoffMs(attempt));
     }
   }
 };

@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HttpHandler } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { retryBackoffMs } from '../aws/retries';
 import type { AwsTransport } from '../aws/signedRequest';
 import { assumeRole } from '../aws/sts';
 import { config } from '../config';
@@ -27,8 +28,6 @@ import { addTenantGuard } from './tenantGuard';
  * Whatever still fails is answered 503 (lib/store/faults.ts, lib/http/httpErrors.ts).
  */
 export const STORE_MAX_ATTEMPTS = 3;
-
-const retryBackoffMs = (attempt: number): number => Math.floor(Math.random() * Math.min(1000, 100 * 2 ** attempt));
 
 const storeClientResilience = () => ({
   retryStrategy: new ConfiguredRetryStrategy(STORE_MAX_ATTEMPTS, retryBackoffMs),

@@ -13,25 +13,26 @@ export const orderNumberOwner = (orderId: string): string => `ORDER#${orderId}`;
 
 export const isOrderOwner = (owner: string): boolean => owner.startsWith('ORDER#');
 
-const conditional = async (write: () => Promise<unknown>): Promise<boolean> => {
-  return conditionHeld(async () => {
-    await write();
-  });
-};
-
-/** Reserve `roomNumber` for `owner`: true if it is now theirs (also when it already was). */
-export const reserveRoomNumber = (tenant: TenantKeyScope, roomNumber: string, owner: string): Promise<boolean> =>
-  conditional(() =>
+/**
+ * Make `holder` the number's holder if `condition` holds of its current holder (`#room`, compared
+ * with `:expected`): one conditional Put, true if it was written.
+ */
+const putHolder = (tenant: TenantKeyScope, roomNumber: string, holder: string, condition: string, expected: string): Promise<boolean> =>
+  conditionHeld(() =>
     documentClient(tenant).send(
       new PutCommand({
         TableName: config.chatTable,
-        Item: { ...roomNumberKey(tenant, roomNumber), room: owner },
-        ConditionExpression: 'attribute_not_exists(pk) OR #room = :owner',
+        Item: { ...roomNumberKey(tenant, roomNumber), room: holder },
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#room': 'room' },
-        ExpressionAttributeValues: { ':owner': owner },
+        ExpressionAttributeValues: { ':expected': expected },
       }),
     ),
   );
+
+/** Reserve `roomNumber` for `owner`: true if it is now theirs (also when it already was). */
+export const reserveRoomNumber = (tenant: TenantKeyScope, roomNumber: string, owner: string): Promise<boolean> =>
+  putHolder(tenant, roomNumber, owner, 'attribute_not_exists(pk) OR #room = :expected', owner);
 
 /** Who holds `roomNumber`, if anyone. */
 export const roomNumberOwner = async (tenant: TenantKeyScope, roomNumber: string): Promise<string | undefined> => {
@@ -43,24 +44,14 @@ export const roomNumberOwner = async (tenant: TenantKeyScope, roomNumber: string
 
 /** Hand `roomNumber` from `from` to `to`, only if `from` still holds it. */
 export const transferRoomNumber = (tenant: TenantKeyScope, roomNumber: string, from: string, to: string): Promise<boolean> =>
-  conditional(() =>
-    documentClient(tenant).send(
-      new PutCommand({
-        TableName: config.chatTable,
-        Item: { ...roomNumberKey(tenant, roomNumber), room: to },
-        ConditionExpression: '#room = :from',
-        ExpressionAttributeNames: { '#room': 'room' },
-        ExpressionAttributeValues: { ':from': from },
-      }),
-    ),
-  );
+  putHolder(tenant, roomNumber, to, '#room = :expected', from);
 
 /**
  * Free a room's generated number, only if that room holds it: order-number rooms hold none, and
  * a number may already belong to another room. False when there was nothing to free.
  */
 export const releaseRoomNumber = (tenant: TenantKeyScope, roomNumber: string, roomIdOfOwner: string): Promise<boolean> =>
-  conditional(() =>
+  conditionHeld(() =>
     documentClient(tenant).send(
       new DeleteCommand({
         TableName: config.chatTable,

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, STORE_MAX_ATTEMPTS } from '../../lib/store/client';
 import { isStoreUnavailable } from '../../lib/store/faults';
+import { withEnv } from '../support/env';
 
 let server: Server;
 let endpoint: string;
@@ -32,9 +33,7 @@ afterAll(async () => {
 });
 
 it('gives up on a store that never answers after its attempts, each cut off by the request timeout', async () => {
-  const previous = process.env.STORE_REQUEST_TIMEOUT_MS;
-  process.env.STORE_REQUEST_TIMEOUT_MS = '300';
-  try {
+  await withEnv({ STORE_REQUEST_TIMEOUT_MS: '300' }, async () => {
     const client = createDocumentClient({ endpoint });
     const error = await client.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } })).catch((caught: unknown) => caught);
 
@@ -42,8 +41,5 @@ it('gives up on a store that never answers after its attempts, each cut off by t
     expect((error as Error).name).toBe('TimeoutError');
     expect(requests).toBe(STORE_MAX_ATTEMPTS);
     client.destroy();
-  } finally {
-    if (previous === undefined) delete process.env.STORE_REQUEST_TIMEOUT_MS;
-    else process.env.STORE_REQUEST_TIMEOUT_MS = previous;
-  }
+  });
 });

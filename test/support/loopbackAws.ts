@@ -45,20 +45,6 @@ export const loopbackAws = async (answer: (request: ReceivedRequest, index: numb
   };
 };
 
-/** Run `work` with environment variables set, restoring them after. */
-export const withEnv = async <T>(variables: Record<string, string>, work: () => Promise<T>): Promise<T> => {
-  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, variables);
-  try {
-    return await work();
-  } finally {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-};
-
 /**
  * The request as the server received it, signed again with the function's credentials, at the
  * time and over the headers its own signature names: equal authorizations mean the signature

@@ -6,7 +6,8 @@ import { resolveCursorSecret } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
 import type { SsmTransport } from '../../lib/http/ssmParameter';
-import { loopbackAws, resignedAuthorization, withEnv } from '../support/loopbackAws';
+import { withEnv } from '../support/env';
+import { loopbackAws, resignedAuthorization } from '../support/loopbackAws';
 
 const PARAMETER = '/chat-rooms/test/cursor-secret';
 const SECRET = 'a-secret-from-parameter-store-0123456789abcdef';

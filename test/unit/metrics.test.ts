@@ -3,6 +3,7 @@ import { recordPassMetrics } from '../../lib/cleanup/passMetrics';
 import { responseMetrics } from '../../lib/http/responseMetrics';
 import { injectLambdaContext, Logger, logOutput } from '../../lib/log';
 import { logMetrics, Metrics, MetricUnit } from '../../lib/metrics';
+import { withEnv } from '../support/env';
 
 const emitted = (metrics: Metrics) => {
   const blob = metrics.serializeMetrics();
@@ -101,9 +102,9 @@ describe('logs', () => {
   it('are JSON lines with level, service, the invocation context and the trace id; warnings and errors on stderr', async () => {
     const logger = new Logger({ serviceName: 'chat-rooms', level: 'INFO' });
     const middleware = injectLambdaContext(logger);
-    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
     const failure = new Error('store unavailable', { cause: new Error('throttled') });
-    const lines = await written(async () => {
+    const traceId = { _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' };
+    const lines = await withEnv(traceId, () => written(async () => {
       logger.info('before any invocation');
       await middleware.before!({ context: context('req-1') } as never);
       logger.debug('below the level');
@@ -111,8 +112,7 @@ describe('logs', () => {
       await middleware.before!({ context: context('req-2') } as never);
       logger.warn('Store unavailable', { error: failure });
       logger.error('Unhandled error', { count: 10n });
-    });
-    delete process.env._X_AMZN_TRACE_ID;
+    }));
 
     const invocation = (requestId: string, coldStart: boolean) => ({
       cold_start: coldStart,
@@ -147,16 +147,8 @@ describe('logs', () => {
   });
 
   it('take their level from LOG_LEVEL, then Lambda\'s AWS_LAMBDA_LOG_LEVEL, else INFO', async () => {
-    const levels = async (environment: { LOG_LEVEL?: string; AWS_LAMBDA_LOG_LEVEL?: string }) => {
-      const saved = { LOG_LEVEL: process.env.LOG_LEVEL, AWS_LAMBDA_LOG_LEVEL: process.env.AWS_LAMBDA_LOG_LEVEL };
-      const set = (values: Record<string, string | undefined>) => {
-        for (const name of ['LOG_LEVEL', 'AWS_LAMBDA_LOG_LEVEL']) {
-          if (values[name] === undefined) delete process.env[name];
-          else process.env[name] = values[name];
-        }
-      };
-      set(environment);
-      try {
+    const levels = (environment: { LOG_LEVEL?: string; AWS_LAMBDA_LOG_LEVEL?: string }) =>
+      withEnv({ LOG_LEVEL: undefined, AWS_LAMBDA_LOG_LEVEL: undefined, ...environment }, async () => {
         const logger = new Logger({ serviceName: 's' });
         const lines = await written(() => {
           logger.debug('d');
@@ -165,10 +157,7 @@ describe('logs', () => {
           logger.error('e');
         });
         return lines.map(([, line]) => line.level);
-      } finally {
-        set(saved);
-      }
-    };
+      });
     expect(await levels({})).toEqual(['INFO', 'WARN', 'ERROR']);
     expect(await levels({ LOG_LEVEL: 'warn' })).toEqual(['WARN', 'ERROR']);
     expect(await levels({ AWS_LAMBDA_LOG_LEVEL: 'DEBUG' })).toEqual(['DEBUG', 'INFO', 'WARN', 'ERROR']);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { handler } from '../../functions/playground/handler';
 import { websocketUrl } from '../../playground/session';
+import { withEnv } from '../support/env';
 
 describe('playground session', () => {
   it("turns the WebSocket API's endpoint into the URL a browser connects to", () => {
@@ -15,25 +16,14 @@ describe('playground handler', () => {
   const event = { routeKey: 'GET /playground', rawPath: '/playground', headers: {}, requestContext: {} } as unknown as APIGatewayProxyEventV2;
 
   it('answers 404 outside serverless-offline, even if the function were deployed', async () => {
-    const saved = process.env.IS_OFFLINE;
-    delete process.env.IS_OFFLINE;
-    try {
-      const response = await handler(event, {} as Context);
-      expect(response.statusCode).toBe(404);
-      expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_FOUND' });
-    } finally {
-      if (saved !== undefined) process.env.IS_OFFLINE = saved;
-    }
+    const response = await withEnv({ IS_OFFLINE: undefined }, () => handler(event, {} as Context));
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('serves the page under serverless-offline', async () => {
-    process.env.IS_OFFLINE = 'true';
-    try {
-      const response = await handler(event, {} as Context);
-      expect(response.statusCode).toBe(200);
-      expect(response.body).toContain('<title>chat-rooms playground</title>');
-    } finally {
-      delete process.env.IS_OFFLINE;
-    }
+    const response = await withEnv({ IS_OFFLINE: 'true' }, () => handler(event, {} as Context));
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<title>chat-rooms playground</title>');
   });
 });

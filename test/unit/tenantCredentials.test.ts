@@ -4,7 +4,8 @@ import { config } from '../../lib/config';
 import { documentClient, functionTransport } from '../../lib/store/client';
 import { roomKey } from '../../lib/store/keys';
 import { tenantCredentialProvider, TENANT_SESSION_SECONDS } from '../../lib/store/tenantCredentials';
-import { loopbackAws, resignedAuthorization, withEnv, type ReceivedRequest } from '../support/loopbackAws';
+import { withEnv } from '../support/env';
+import { loopbackAws, resignedAuthorization, type ReceivedRequest } from '../support/loopbackAws';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/chat-rooms-test-tenant-access';
 const HOUR_MS = 3_600_000;
