@@ -9,10 +9,10 @@ import type { Context } from 'aws-lambda';
  * filters read them alike. Never log message text.
  *
  * Why not Powertools' Logger and Metrics themselves: loading and constructing them (each builds a
- * `Console` over newly created `process.stdout` and `process.stderr` streams) cost every function
- * 0.1–0.16 of its cold start over the DynamoDB-only bundle, the largest part left above the 1.3×
- * budget (BENCHMARKS.md, cold start). What this service uses of them, leveled JSON lines with the
- * Lambda context and EMF metrics (lib/metrics.ts), is this module and that one.
+ * `Console` over newly created `process.stdout` and `process.stderr` streams) was the largest part
+ * of the cold start left above the DynamoDB-only bundle (BENCHMARKS.md, cold start). What this
+ * service uses of them, leveled JSON lines with the Lambda context and EMF metrics
+ * (lib/metrics.ts), is this module and that one. Neither ever throws into the request.
  */
 
 export const LOG_LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
@@ -42,24 +42,89 @@ export const logOutput = {
 
 type Attributes = Record<string, unknown>;
 
-/** An error as a log attribute: its name, message, where it was thrown, and its stack. */
-const serializeError = (error: Error): Attributes => ({
-  name: error.name,
-  location: /\((.*)\)/.exec(error.stack?.split('\n')[1] ?? '')?.[1] ?? '',
-  message: error.message,
-  stack: error.stack,
-  ...(error.cause !== undefined && { cause: error.cause instanceof Error ? serializeError(error.cause) : error.cause }),
-});
+/** How deep an attribute is followed; deeper values are summarised rather than walked. */
+const MAX_DEPTH = 12;
 
-const replacer = (_key: string, value: unknown): unknown => {
-  if (value instanceof Error) return serializeError(value);
+/**
+ * A value as plain JSON data, without ever throwing: a log line must not fail the request that
+ * writes it (inside the error handler, a throw would lose the JSON error response). A value that
+ * contains itself (an object, an error whose `cause` is itself) becomes `[Circular]`, a BigInt its
+ * decimal string, a property whose getter throws `[Unreadable]`, an error its name, message,
+ * location, stack and cause.
+ */
+const loggable = (value: unknown, ancestors: object[] = []): unknown => {
   if (typeof value === 'bigint') return value.toString();
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (ancestors.includes(value)) return '[Circular]';
+  if (ancestors.length >= MAX_DEPTH) return '[Too deep]';
+  ancestors.push(value);
+  try {
+    if (value instanceof Error) return errorAttributes(value, ancestors);
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return loggable(toJSON.call(value), ancestors);
+    if (Array.isArray(value)) return value.map((item) => loggable(item, ancestors));
+    const plain: Attributes = {};
+    for (const key of Object.keys(value)) plain[key] = readable(value, key, ancestors);
+    return plain;
+  } catch {
+    // A proxy whose traps throw, a toJSON that throws: nothing of it can be read.
+    return '[Unserializable]';
+  } finally {
+    ancestors.pop();
+  }
+};
+
+const readable = (owner: object, key: string, ancestors: object[]): unknown => {
+  try {
+    return loggable((owner as Attributes)[key], ancestors);
+  } catch {
+    return '[Unreadable]';
+  }
+};
+
+/** An error as a log attribute: its name, message, where it was thrown, its stack and its cause. */
+const errorAttributes = (error: Error, ancestors: object[]): Attributes => {
+  const stack = readable(error, 'stack', ancestors);
+  const attributes: Attributes = {
+    name: readable(error, 'name', ancestors),
+    location: typeof stack === 'string' ? (/\((.*)\)/.exec(stack.split('\n')[1] ?? '')?.[1] ?? '') : '',
+    message: readable(error, 'message', ancestors),
+    stack,
+  };
+  const cause = readable(error, 'cause', ancestors);
+  if (cause !== undefined) attributes.cause = cause;
+  return attributes;
+};
+
+/** The line for an entry of plain data; should it still not serialise, a line that says so. */
+const serialize = (entry: Attributes): string => {
+  try {
+    return JSON.stringify(entry);
+  } catch {
+    return JSON.stringify({ level: entry.level, message: 'Log entry could not be serialized', timestamp: entry.timestamp });
+  }
+};
+
+/**
+ * Lambda's own setting first, as Lambda documents: with the JSON log format, the function's
+ * application log level (console or template) arrives as `AWS_LAMBDA_LOG_LEVEL` and overrides the
+ * function's `LOG_LEVEL`. Lambda's TRACE and FATAL have no line of their own here.
+ */
+const LAMBDA_LEVELS: Record<string, LogLevel> = { TRACE: 'DEBUG', FATAL: 'CRITICAL' };
+
+export const configuredLogLevel = (level?: LogLevel, env: NodeJS.ProcessEnv = process.env): LogLevel => {
+  for (const candidate of [env.AWS_LAMBDA_LOG_LEVEL, level, env.LOG_LEVEL]) {
+    const name = candidate?.toUpperCase();
+    if (!name) continue;
+    const mapped = LAMBDA_LEVELS[name] ?? name;
+    if (isLogLevel(mapped)) return mapped;
+  }
+  return 'INFO';
 };
 
 export interface LoggerOptions {
   serviceName: string;
-  /** The lowest level written; by default `LOG_LEVEL` (or Lambda's `AWS_LAMBDA_LOG_LEVEL`), else INFO. */
+  /** The lowest level written; Lambda's `AWS_LAMBDA_LOG_LEVEL` overrides it, `LOG_LEVEL` is the fallback, then INFO. */
   level?: LogLevel;
 }
 
@@ -71,8 +136,7 @@ export class Logger {
 
   constructor({ serviceName, level }: LoggerOptions) {
     this.#service = serviceName;
-    const configured = (level ?? process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO').toUpperCase();
-    this.#threshold = LOG_LEVELS[isLogLevel(configured) ? configured : 'INFO'];
+    this.#threshold = LOG_LEVELS[configuredLogLevel(level)];
   }
 
   debug(message: string, attributes?: Attributes): void {
@@ -106,6 +170,8 @@ export class Logger {
   #write(level: LogLevel, message: string, attributes: Attributes = {}): void {
     if (LOG_LEVELS[level] < this.#threshold) return;
     const traceId = process.env._X_AMZN_TRACE_ID?.split(';')[0]?.replace('Root=', '');
+    // The attributes are copied through loggable, never spread: spreading runs their getters.
+    const extra = loggable(attributes);
     const entry = {
       level,
       message,
@@ -113,9 +179,9 @@ export class Logger {
       service: this.#service,
       ...this.#context,
       ...(traceId && { xray_trace_id: traceId }),
-      ...attributes,
+      ...(extra !== null && typeof extra === 'object' && extra),
     };
-    logOutput.write(LOG_LEVELS[level] >= LOG_LEVELS.WARN ? 'stderr' : 'stdout', `${JSON.stringify(entry, replacer)}\n`);
+    logOutput.write(LOG_LEVELS[level] >= LOG_LEVELS.WARN ? 'stderr' : 'stdout', `${serialize(entry)}\n`);
   }
 }
 

@@ -49,8 +49,9 @@ export class Metrics {
 
   /** Write the stored metrics, if any, and start again. */
   publishStoredMetrics(): void {
-    if (this.#stored.size > 0 && !this.#disabled) logOutput.write('stdout', `${JSON.stringify(this.serializeMetrics())}\n`);
+    const stored = this.#stored;
     this.#stored = new Map();
+    if (stored.size > 0 && !this.#disabled) writeDocument(emf(this.#namespace, this.#dimensions, stored));
   }
 
   /** `ColdStart` = 1 on its own line, once per container: the first invocation's. */
@@ -59,9 +60,23 @@ export class Metrics {
     this.#coldStart = false;
     if (this.#disabled) return;
     const coldStart = new Map([['ColdStart', { unit: MetricUnit.Count as MetricUnit, values: [1] }]]);
-    logOutput.write('stdout', `${JSON.stringify(emf(this.#namespace, this.#dimensions, coldStart))}\n`);
+    writeDocument(emf(this.#namespace, this.#dimensions, coldStart));
   }
 }
+
+/**
+ * One EMF line. Metrics run in the middleware's `after` and `onError`, where a throw would replace
+ * the response: a value JSON cannot hold (a BigInt slipped in as a number) loses the line instead.
+ */
+const writeDocument = (document: EmfDocument): void => {
+  let line: string;
+  try {
+    line = JSON.stringify(document);
+  } catch {
+    return;
+  }
+  logOutput.write('stdout', `${line}\n`);
+};
 
 const emf = (namespace: string, dimensions: Record<string, string>, stored: Map<string, { unit: MetricUnit; values: number[] }>): EmfDocument => {
   const values: Record<string, number | number[]> = {};

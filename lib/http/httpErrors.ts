@@ -52,17 +52,34 @@ export interface HttpErrorsOptions {
   logger: Logger;
 }
 
-/** middy middleware: the last line of defence that turns every error into a JSON response. */
+const logError = (logger: Logger, appError: AppError, error: unknown): void => {
+  if (appError.code === 'SERVICE_UNAVAILABLE') {
+    logger.warn('Store unavailable', { error: error as Error });
+  } else if (appError.status >= 500) {
+    logger.error('Unhandled error', { error: error as Error });
+  } else {
+    logger.info('Request rejected', { code: appError.code, status: appError.status });
+  }
+};
+
+/**
+ * middy middleware: the last line of defence that turns every error into a JSON response. The
+ * response is set before anything is logged, and a logger that throws is ignored: whatever the
+ * error holds, the client gets its JSON answer.
+ */
 export const httpErrors = ({ logger }: HttpErrorsOptions): middy.MiddlewareObj => ({
   onError: async (request) => {
-    const appError = toAppError(request.error);
-    if (appError.code === 'SERVICE_UNAVAILABLE') {
-      logger.warn('Store unavailable', { error: request.error as Error });
-    } else if (appError.status >= 500) {
-      logger.error('Unhandled error', { error: request.error as Error });
-    } else {
-      logger.info('Request rejected', { code: appError.code, status: appError.status });
+    let appError: AppError;
+    try {
+      appError = toAppError(request.error);
+    } catch {
+      appError = new AppError('INTERNAL_ERROR', 'Internal server error');
     }
     request.response = errorResponse(appError);
+    try {
+      logError(logger, appError, request.error);
+    } catch {
+      // The response matters more than its log line.
+    }
   },
 });
