@@ -1,4 +1,5 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { importJWK } from 'jose';
 import * as z from '../zod';
 
 /**
@@ -9,7 +10,50 @@ import * as z from '../zod';
 export const ALGORITHM_OF_KEY = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' } as const;
 export type PublicKeyAlgorithm = (typeof ALGORITHM_OF_KEY)[keyof typeof ALGORITHM_OF_KEY];
 
-const MIN_RSA_BITS = 2048;
+/** The smallest RSA modulus accepted, counted on the modulus itself (leading zero bytes are not bits). */
+export const MIN_RSA_BITS = 2048;
+
+/**
+ * The only RSA public exponent accepted: 65537, spelt as every JWK library spells it. Small
+ * exponents (3) are what the known RSA signature forgeries need; nothing a platform generates
+ * today uses another.
+ */
+export const RSA_PUBLIC_EXPONENT = 'AQAB';
+
+/** The bits of a big-endian unsigned integer: its leading zero bytes do not count. */
+const bitLength = (bytes: Buffer): number => {
+  const first = bytes.findIndex((byte) => byte !== 0);
+  return first < 0 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]!));
+};
+
+/** The key members of a JWK, without its metadata (kid, use, key_ops, ext, alg). */
+const keyMaterial = ({ kid: _kid, use: _use, key_ops: _ops, ext: _ext, alg: _alg, ...material }: PublicJwk) => material;
+
+interface KeyProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Why a public JWK must not verify anything, or undefined when it may: an RSA modulus under
+ * MIN_RSA_BITS or an exponent other than 65537, or key material node:crypto refuses to build a
+ * key from (it checks that an EC point lies on its curve). Applied when a key is registered and
+ * again before a key verifies a token, so a record that holds a weak key some other way still
+ * verifies nothing with it.
+ */
+export const keyProblem = (jwk: PublicJwk): KeyProblem | undefined => {
+  if (jwk.kty === 'RSA') {
+    if (jwk.e !== RSA_PUBLIC_EXPONENT) return { path: 'e', message: `must be ${RSA_PUBLIC_EXPONENT} (65537)` };
+    if (bitLength(Buffer.from(jwk.n, 'base64url')) < MIN_RSA_BITS) return { path: 'n', message: `must be a modulus of at least ${MIN_RSA_BITS} bits` };
+  }
+  try {
+    createPublicKey({ key: keyMaterial(jwk), format: 'jwk' });
+  } catch {
+    if (jwk.kty === 'EC') return { path: 'x', message: 'x and y must be a point on the P-256 curve' };
+    return { path: jwk.kty === 'RSA' ? 'n' : 'x', message: 'is not valid key material' };
+  }
+  return undefined;
+};
 
 /** The JWK schemas, built by `publicJwk` on first use. */
 const publicJwkSchema = () => {
@@ -36,7 +80,7 @@ const publicJwkSchema = () => {
 
   const rsaKey = z.strictObject({
     kty: z.literal('RSA'),
-    n: base64url.check(z.refine((n) => Buffer.from(n, 'base64url').length * 8 >= MIN_RSA_BITS, `must be at least ${MIN_RSA_BITS} bits`)),
+    n: base64url,
     e: base64url,
     alg: z.optional(z.literal('RS256', { error: 'must be RS256 for an RSA key' })),
     p: privateMember,
@@ -55,35 +99,45 @@ const publicJwkSchema = () => {
     ...common,
   });
 
-  return z.discriminatedUnion('kty', [ecKey, rsaKey, okpKey], {
-    error: 'must be a public JWK with kty EC (P-256), RSA or OKP (Ed25519)',
-  });
+  return z
+    .discriminatedUnion('kty', [ecKey, rsaKey, okpKey], {
+      error: 'must be a public JWK with kty EC (P-256), RSA or OKP (Ed25519)',
+    })
+    .check(
+      z.superRefine((jwk, ctx) => {
+        const problem = keyProblem(jwk);
+        if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+      }),
+    );
 };
 
 /**
  * One public JWK as a tenant registers it (`jwt_public_keys` of the tenant record): ES256 (EC
- * P-256), RS256 (RSA, ≥ 2048 bits) or EdDSA (Ed25519), with a `kid`. Private members are refused.
- * Built on first use (`z.lazy`): every function parses tenant records, but only a record with
- * public keys needs these schemas, so a container serving only HS256 tenants never builds them.
+ * P-256), RS256 (RSA, ≥ 2048 bits, exponent 65537) or EdDSA (Ed25519), with a `kid`. Private
+ * members and weak or invalid key material are refused (`keyProblem`). Built on first use
+ * (`z.lazy`): every function parses tenant records, but only a record with public keys needs
+ * these schemas, so a container serving only HS256 tenants never builds them.
  */
 export const publicJwk = z.lazy(publicJwkSchema);
 
-export type PublicJwk = z.output<typeof publicJwk>;
+export type PublicJwk = z.output<ReturnType<typeof publicJwkSchema>>;
 
 export const algorithmOf = (jwk: PublicJwk): PublicKeyAlgorithm => ALGORITHM_OF_KEY[jwk.kty];
 
+/** What `importJWK` returns: a CryptoKey for the JWK's one algorithm. */
+export type VerificationKey = Awaited<ReturnType<typeof importJWK>>;
+
 /**
  * Imported keys, per JWK object: the registry caches a tenant's record in the warm container, so a
- * key is imported once per record load rather than once per request. node:crypto validates the
- * key material (an EC point on its curve, an RSA modulus); a key it refuses verifies nothing.
+ * key is imported once per record load rather than once per request. A key with a `keyProblem`,
+ * or one jose refuses to import, resolves to undefined: it verifies nothing.
  */
-const imported = new WeakMap<PublicJwk, KeyObject>();
+const imported = new WeakMap<PublicJwk, Promise<VerificationKey | undefined>>();
 
-export const importPublicKey = (jwk: PublicJwk): KeyObject => {
+export const importPublicKey = (jwk: PublicJwk): Promise<VerificationKey | undefined> => {
   let key = imported.get(jwk);
   if (!key) {
-    const { kid: _kid, use: _use, key_ops: _ops, ext: _ext, alg: _alg, ...material } = jwk;
-    key = createPublicKey({ key: material, format: 'jwk' });
+    key = keyProblem(jwk) ? Promise.resolve(undefined) : importJWK(keyMaterial(jwk), algorithmOf(jwk)).catch(() => undefined);
     imported.set(jwk, key);
   }
   return key;

@@ -4,8 +4,8 @@ import type { Role } from './tenant';
 
 /**
  * Issuing access tokens, for local tooling and tests: production tokens come from the platform.
- * jose signs them; no Lambda function imports this module, so none carries jose
- * (lib/tenancy/jws.ts verifies with node:crypto).
+ * jose signs them, as it verifies them in the functions (lib/tenancy/tokens.ts); no Lambda
+ * function imports this module.
  */
 
 const encoder = new TextEncoder();

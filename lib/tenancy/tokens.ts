@@ -1,11 +1,11 @@
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import * as z from '../zod';
 import { AppError } from '../errors';
 import { platformId } from '../ids';
 import { epochSeconds } from '../time';
-import { protectedHeader, TokenRejected, unverifiedClaims, verifyJws, type VerificationKey } from './jws';
-import { algorithmOf, importPublicKey } from './publicKeys';
+import { algorithmOf, importPublicKey, type VerificationKey } from './publicKeys';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, ROLES, type Actor } from './tenant';
-import { verifiedTokenCache, type VerifyingTenant } from './verifiedTokens';
+import { verifiedTokenCache, verifiedTokenKey, type VerifyingTenant } from './verifiedTokens';
 
 /** How far a token's `iat` (and the maximum lifetime) may run ahead of our clock. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -41,9 +41,11 @@ export const bearerToken = (authorization: string | undefined): string | undefin
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
- * A compact JWS whose three parts are canonical base64url. Decoders ignore the unused low bits of
- * the last character, so one signature has several spellings; only the canonical one is accepted,
- * so a token cannot be altered (and replayed as a "different" token) without the key.
+ * A compact JWS whose three parts are canonical base64url. Decoders (jose's included) ignore the
+ * unused low bits of a part's last character and padding, so one signature has several spellings;
+ * only the canonical one is accepted, so no spelling of a verified token's signature can pose as
+ * another token. (ES256 signatures have a second valid value, n − s, that anyone can compute: the
+ * verified-token cache treats both as one token, lib/tenancy/verifiedTokens.ts.)
  */
 const assertCompactJws = (token: string): void => {
   const parts = token.split('.');
@@ -52,17 +54,29 @@ const assertCompactJws = (token: string): void => {
   if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw invalid('Access token signature is not canonically encoded');
 };
 
+/** The header of a well-formed compact JWS, unverified (the signature covers it); TOKEN_INVALID for anything less. */
+const headerOf = (token: string): ProtectedHeaderParameters => {
+  assertCompactJws(token);
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    throw invalid();
+  }
+};
+
+/** Where a token's verification is kept in the container's cache: one entry for both spellings of an ES256 signature. */
+const cacheKeyOf = (token: string): string => verifiedTokenKey(token, headerOf(token).alg);
+
 /**
  * The `client_id` a token claims, unverified: it only picks which tenant's keys verify it. The
  * token must at least be a well-formed JWS, so no registry lookup happens for anything less. A
  * token that verified in this container before claims what it claimed then.
  */
 export const claimedClientId = (token: string): string => {
-  const known = verifiedTokens.claimedClientId(token);
+  const known = verifiedTokens.claimedClientId(cacheKeyOf(token));
   if (known !== undefined) return known;
   try {
-    assertCompactJws(token);
-    const parsed = platformId.safeParse(unverifiedClaims(token).client_id);
+    const parsed = platformId.safeParse(decodeJwt(token).client_id);
     if (parsed.success) return parsed.data;
   } catch {
     // falls through: not a JWT at all
@@ -70,18 +84,30 @@ export const claimedClientId = (token: string): string => {
   throw invalid();
 };
 
+type JoseKey = VerificationKey | Uint8Array;
+
+/** A key and the algorithms jose may verify with it: exactly its type's (Ed25519 keys answer to both names of EdDSA). */
+interface CandidateKey {
+  key: JoseKey;
+  algorithms: string[];
+}
+
+const encoder = new TextEncoder();
+
 /**
  * What may verify this token, by its header: HS256 → the tenant's secrets (any, for rotation);
  * ES256 / RS256 / EdDSA → the one public key named by `kid` whose type pins exactly that
  * algorithm. Anything else verifies with nothing.
  */
-const candidateKeys = (token: string, tenant: VerifyingTenant): VerificationKey[] => {
-  const { alg, kid } = protectedHeader(token);
-  if (alg === 'HS256') return (tenant.jwt_secrets ?? []).map((secret) => ({ algorithm: 'HS256', secret }));
-  const jwk = tenant.jwt_public_keys?.find((key) => key.kid === kid);
+const candidateKeys = async ({ alg, kid }: ProtectedHeaderParameters, tenant: VerifyingTenant): Promise<CandidateKey[]> => {
+  if (alg === 'HS256') return (tenant.jwt_secrets ?? []).map((secret) => ({ key: encoder.encode(secret), algorithms: ['HS256'] }));
+  const jwk = tenant.jwt_public_keys?.find((candidate) => candidate.kid === kid);
   if (!jwk) return [];
   const algorithm = algorithmOf(jwk);
-  return algorithm === (alg === 'Ed25519' ? 'EdDSA' : alg) ? [{ algorithm, key: importPublicKey(jwk) }] : [];
+  const algorithms = algorithm === 'EdDSA' ? ['EdDSA', 'Ed25519'] : [algorithm];
+  if (!algorithms.includes(alg ?? '')) return [];
+  const key = await importPublicKey(jwk);
+  return key ? [{ key, algorithms }] : [];
 };
 
 /** Claims a JWT library does not check: a lifetime within the tenant's maximum and an `iat` not in the future. */
@@ -94,47 +120,41 @@ const assertLifetime = (payload: { exp?: number; iat?: number }, tenant: Verifyi
 };
 
 /**
- * Verify an access token against the tenant's keys. `exp` is required and bounded by the
- * tenant's maximum lifetime; `iss`/`aud` are checked when the tenant sets them. A token for
- * another tenant is a mismatch, not a bad token. A token that verified against this same record
- * before and has not expired is answered from the container's cache (lib/tenancy/verifiedTokens.ts).
+ * Verify an access token against the tenant's keys with jose's `jwtVerify`: the algorithm pinned
+ * by the key, `exp` required and bounded by the tenant's maximum lifetime; `iss`/`aud` are checked
+ * when the tenant sets them. A token for another tenant is a mismatch, not a bad token. A token
+ * that verified against this same record before and has not expired is answered from the
+ * container's cache (lib/tenancy/verifiedTokens.ts).
  */
 export const verifyAccessToken = async (token: string, tenant: VerifyingTenant, now = new Date()): Promise<Actor> => {
   const nowSeconds = epochSeconds(now);
-  return verifiedTokens.get(token, tenant, nowSeconds) ?? verifySignedToken(token, tenant, now, nowSeconds);
-};
+  const header = headerOf(token);
+  const cacheKey = verifiedTokenKey(token, header.alg);
+  const cached = verifiedTokens.get(cacheKey, tenant, nowSeconds);
+  if (cached) return cached;
 
-const verifySignedToken = (token: string, tenant: VerifyingTenant, now: Date, nowSeconds: number): Actor => {
-  let candidates: VerificationKey[];
-  try {
-    assertCompactJws(token);
-    candidates = candidateKeys(token, tenant);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw invalid();
-  }
-  const rules = {
+  const options = {
+    requiredClaims: ['exp'],
     currentDate: now,
     ...(tenant.token_issuer && { issuer: tenant.token_issuer }),
     ...(tenant.token_audience && { audience: tenant.token_audience }),
   };
-  for (const key of candidates) {
+  for (const { key, algorithms } of await candidateKeys(header, tenant)) {
+    let payload: JWTPayload;
     try {
-      const payload = verifyJws(token, key, rules);
-      assertLifetime(payload, tenant, nowSeconds);
-      const claims = accessClaims.safeParse(payload);
-      if (!claims.success) throw invalid('Access token lacks sub, role or client_id, or has malformed order_ids');
-      if (claims.data.client_id !== tenant.client_id) {
-        throw new AppError('TENANT_MISMATCH', 'Access token belongs to another tenant');
-      }
-      const { sub: userId, role, order_ids: orderIds } = claims.data;
-      return verifiedTokens.set(token, tenant, { userId, role, ...(orderIds && { orderIds }) }, payload.exp, nowSeconds);
+      ({ payload } = await jwtVerify(token, key, { ...options, algorithms }));
     } catch (error) {
-      if (error instanceof TokenRejected && error.fault === 'signature') continue;
-      if (error instanceof TokenRejected && error.fault === 'expired') throw new AppError('TOKEN_EXPIRED', 'Access token has expired');
-      if (error instanceof AppError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') continue;
+      if (code === 'ERR_JWT_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'Access token has expired');
       throw invalid();
     }
+    assertLifetime(payload, tenant, nowSeconds);
+    const claims = accessClaims.safeParse(payload);
+    if (!claims.success) throw invalid('Access token lacks sub, role or client_id, or has malformed order_ids');
+    if (claims.data.client_id !== tenant.client_id) throw new AppError('TENANT_MISMATCH', 'Access token belongs to another tenant');
+    const { sub: userId, role, order_ids: orderIds } = claims.data;
+    return verifiedTokens.set(cacheKey, tenant, { userId, role, ...(orderIds && { orderIds }) }, payload.exp!, nowSeconds);
   }
   throw invalid();
 };

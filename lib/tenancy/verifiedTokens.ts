@@ -1,5 +1,30 @@
 import type { Actor, TenantRecord } from './tenant';
 
+/** The order of P-256's base point: an ES256 signature (r, s) holds exactly when (r, n − s) does. */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_HALF_ORDER = P256_ORDER >> 1n;
+
+/**
+ * The cache key of a compact JWS whose parts are canonical base64url: the token itself, except that
+ * an ES256 signature is written with the lower of its two valid `s` values. ECDSA signatures are
+ * malleable: anyone can turn a token's (r, s) into (r, n − s) without the key, and both verify, so
+ * keyed by the raw token the twin would be a second entry (and slip past any per-token list).
+ * Keyed this way, a lookup can only hit an entry made by verifying a token with the same signing
+ * input and the same signature up to that rewrite, which the lookup's own token therefore carries
+ * validly too. Other algorithms have one signature per token (RSA PKCS#1 v1.5 and Ed25519 are
+ * deterministic and strictly checked), and the canonical base64url spelling is enforced before.
+ */
+export const verifiedTokenKey = (token: string, alg: unknown): string => {
+  if (alg !== 'ES256') return token;
+  const dot = token.lastIndexOf('.');
+  const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+  if (signature.length !== 64) return token;
+  const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
+  if (s <= P256_HALF_ORDER || s >= P256_ORDER) return token;
+  const lowS = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
+  return `${token.slice(0, dot + 1)}${Buffer.concat([signature.subarray(0, 32), lowS]).toString('base64url')}`;
+};
+
 /** What a token's verification depends on besides the token and the clock. */
 export type VerifyingTenant = Pick<
   TenantRecord,
@@ -28,16 +53,17 @@ interface VerifiedToken {
   verifiedAt: number;
 }
 
+/** Entries are keyed by `verifiedTokenKey`, so both spellings of an ES256 signature are one entry. */
 export interface VerifiedTokenCache {
   /** The actor of a token that verified against this very tenant record and has not expired by `nowSeconds`. */
-  get(token: string, tenant: VerifyingTenant, nowSeconds: number): Actor | undefined;
+  get(key: string, tenant: VerifyingTenant, nowSeconds: number): Actor | undefined;
   /**
    * The `client_id` a token kept here claims: what decoding it would yield, without decoding it.
    * Nothing is vouched for by it; the token is still verified against the record it names.
    */
-  claimedClientId(token: string): string | undefined;
+  claimedClientId(key: string): string | undefined;
   /** Remember a successful verification (never a failed one); returns the actor as kept, frozen. */
-  set(token: string, tenant: VerifyingTenant, actor: Actor, expiresAt: number, nowSeconds: number): Actor;
+  set(key: string, tenant: VerifyingTenant, actor: Actor, expiresAt: number, nowSeconds: number): Actor;
   readonly size: number;
 }
 
@@ -64,22 +90,22 @@ const sameSettings = (entry: VerifiedToken, tenant: VerifyingTenant): boolean =>
 export const verifiedTokenCache = ({ maxEntries }: { maxEntries: number }): VerifiedTokenCache => {
   const entries = new Map<string, VerifiedToken>();
   return {
-    get(token, tenant, nowSeconds) {
-      const entry = entries.get(token);
+    get(key, tenant, nowSeconds) {
+      const entry = entries.get(key);
       if (!entry) return undefined;
-      entries.delete(token);
+      entries.delete(key);
       if (!sameSettings(entry, tenant) || nowSeconds >= entry.expiresAt || nowSeconds < entry.verifiedAt) return undefined;
-      entries.set(token, entry);
+      entries.set(key, entry);
       return entry.actor;
     },
-    claimedClientId(token) {
-      return entries.get(token)?.clientId;
+    claimedClientId(key) {
+      return entries.get(key)?.clientId;
     },
-    set(token, tenant, actor, expiresAt, nowSeconds) {
-      entries.delete(token);
+    set(key, tenant, actor, expiresAt, nowSeconds) {
+      entries.delete(key);
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       const frozen: Actor = Object.freeze({ ...actor, ...(actor.orderIds && { orderIds: Object.freeze([...actor.orderIds]) }) });
-      entries.set(token, { tenant, settings: settingsOf(tenant), clientId: tenant.client_id, actor: frozen, expiresAt, verifiedAt: nowSeconds });
+      entries.set(key, { tenant, settings: settingsOf(tenant), clientId: tenant.client_id, actor: frozen, expiresAt, verifiedAt: nowSeconds });
       return frozen;
     },
     get size() {

@@ -1,6 +1,7 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { publicJwk } from '../../lib/tenancy/publicKeys';
+import { createHmac, generateKeyPairSync, sign as signWith, type KeyObject } from 'node:crypto';
+import fc from 'fast-check';
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { publicJwk, type PublicJwk } from '../../lib/tenancy/publicKeys';
 import { tenantRecord, type TenantRecord } from '../../lib/tenancy/tenant';
 import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { claimedClientId, verifyAccessToken } from '../../lib/tenancy/tokens';
@@ -145,6 +146,90 @@ describe('public keys per tenant', () => {
       1,
       'kid',
     ]);
+  });
+});
+
+describe('weak or invalid public keys', () => {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** An RS256 admin token signed with node:crypto: jose will not sign with a key under 2048 bits. */
+  const rs256AdminToken = (privateKey: KeyObject, kid: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${part({ alg: 'RS256', kid, typ: 'JWT' })}.${part({ sub: '1', role: 'admin', client_id: '1', iat: now, exp: now + 600 })}`;
+    return `${input}.${signWith('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  };
+  const rsaJwk = (publicKey: KeyObject, kid: string) => ({ ...(publicKey.export({ format: 'jwk' }) as { kty: 'RSA'; n: string; e: string }), kid });
+  /** A record that holds `jwk` though registration would refuse it (written some other way). */
+  const holding = (jwk: object): TenantRecord => ({ ...record, jwt_public_keys: [jwk as PublicJwk] });
+
+  it('a 1024-bit modulus padded with zero bytes to 256 bytes is refused at registration, and its admin token verifies nothing', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = rsaJwk(publicKey, 'weak');
+    const padded = { ...jwk, n: Buffer.concat([Buffer.alloc(128), Buffer.from(jwk.n, 'base64url')]).toString('base64url') };
+    expect(Buffer.from(padded.n, 'base64url')).toHaveLength(256);
+    expect(publicJwk.safeParse(padded).error?.issues).toEqual([expect.objectContaining({ path: ['n'], message: 'must be a modulus of at least 2048 bits' })]);
+    expect(tenantRecord.safeParse(holding(padded)).success).toBe(false);
+
+    const token = rs256AdminToken(privateKey, 'weak');
+    expect(await code(verifyAccessToken(token, holding(padded)))).toBe('TOKEN_INVALID');
+    expect(await code(verifyAccessToken(token, holding(jwk)))).toBe('TOKEN_INVALID');
+    // The same token shape from a 2048-bit key does verify: only the key's size refuses it.
+    const strong = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await expect(verifyAccessToken(rs256AdminToken(strong.privateKey, 'strong'), holding(rsaJwk(strong.publicKey, 'strong')))).resolves.toEqual({
+      userId: '1',
+      role: 'admin',
+    });
+  });
+
+  it('an RSA exponent other than 65537 is refused at registration and at verification (jose alone would accept it)', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+    const jwk = rsaJwk(publicKey, 'e3');
+    expect(jwk.e).toBe('Aw');
+    expect(publicJwk.safeParse(jwk).error?.issues).toEqual([expect.objectContaining({ path: ['e'], message: 'must be AQAB (65537)' })]);
+    const token = rs256AdminToken(privateKey, 'e3');
+    await expect(jwtVerify(token, await importJWK(jwk, 'RS256'))).resolves.toBeDefined();
+    expect(await code(verifyAccessToken(token, holding(jwk)))).toBe('TOKEN_INVALID');
+    // 65537 spelt with a leading zero byte is still refused: one spelling, as libraries write it.
+    expect(publicJwk.safeParse({ ...jwk, e: 'AAEAAQ' }).error?.issues[0]?.path).toEqual(['e']);
+  });
+
+  it('an EC point off the P-256 curve is refused at registration and verifies nothing from a record', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'ec' } as { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string };
+    expect(publicJwk.safeParse(jwk).success).toBe(true);
+    const y = Buffer.from(jwk.y, 'base64url');
+    y[31]! ^= 1;
+    const offCurve = { ...jwk, y: y.toString('base64url') };
+    expect(publicJwk.safeParse(offCurve).error?.issues).toEqual([expect.objectContaining({ path: ['x'], message: expect.stringContaining('P-256 curve') })]);
+    const token = await sign({ secret: undefined, privateJwk: { ...(await exportJWK(privateKey)), kid: 'ec' } });
+    expect(await code(verifyAccessToken(token, holding(jwk)))).toBe('verified');
+    expect(await code(verifyAccessToken(token, holding(offCurve)))).toBe('TOKEN_INVALID');
+  });
+
+  it('a signature altered in any byte, or of another length, verifies with no algorithm', async () => {
+    const keys = await Promise.all(
+      (['ES256', 'RS256', 'EdDSA'] as const).map(async (alg) => {
+        const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+        return { publicJwk: { ...(await exportJWK(publicKey)), kid: alg }, privateJwk: { ...(await exportJWK(privateKey)), kid: alg } as JWK };
+      }),
+    );
+    const tenant = tenantRecord.parse({ ...record, jwt_public_keys: keys.map((key) => key.publicJwk) });
+    const tokens = [await sign({ userId: '401' }), ...(await Promise.all(keys.map(({ privateJwk }) => sign({ secret: undefined, privateJwk, userId: '401' }))))];
+    for (const token of tokens) {
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const bytes = Buffer.from(signature, 'base64url');
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, flip) => {
+          const altered = Buffer.from(bytes);
+          altered[at]! ^= flip;
+          expect(await code(verifyAccessToken(`${header}.${payload}.${altered.toString('base64url')}`, tenant))).toBe('TOKEN_INVALID');
+        }),
+        { numRuns: 25 },
+      );
+      for (const wrongLength of [bytes.subarray(1), Buffer.concat([bytes, Buffer.from([0])])]) {
+        expect(await code(verifyAccessToken(`${header}.${payload}.${wrongLength.toString('base64url')}`, tenant))).toBe('TOKEN_INVALID');
+      }
+      expect(await code(verifyAccessToken(token, tenant))).toBe('verified');
+    }
   });
 });
 

@@ -1,8 +1,8 @@
-import { SignJWT } from 'jose';
-import type { Actor, TenantRecord } from '../../lib/tenancy/tenant';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
+import { tenantRecord, type Actor, type TenantRecord } from '../../lib/tenancy/tenant';
 import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { claimedClientId, verifyAccessToken } from '../../lib/tenancy/tokens';
-import { verifiedTokenCache } from '../../lib/tenancy/verifiedTokens';
+import { verifiedTokenCache, verifiedTokenKey } from '../../lib/tenancy/verifiedTokens';
 import { hs256TenantRecord, throughTenantMiddlewares } from '../support/tenancy';
 
 const secret = 'verified-tokens-test-secret-0123456789abcdef';
@@ -82,19 +82,18 @@ describe('verifyAccessToken with the container cache', () => {
       () => 'verified',
       (error: { code?: string; message?: string }) => error.code ?? error.message,
     );
-  // Every HS256 signature check computes one HMAC. (The module itself, not an import's copy of it.)
-  const nodeCrypto: typeof import('node:crypto') = require('node:crypto');
-  let hmac: jest.SpiedFunction<typeof nodeCrypto.createHmac>;
+  // Every signature check jose makes is one WebCrypto verify.
+  let signatureChecks: jest.SpiedFunction<typeof globalThis.crypto.subtle.verify>;
   beforeEach(() => {
-    hmac = jest.spyOn(nodeCrypto, 'createHmac');
+    signatureChecks = jest.spyOn(globalThis.crypto.subtle, 'verify');
   });
-  afterEach(() => hmac.mockRestore());
+  afterEach(() => signatureChecks.mockRestore());
 
   it('checks a token signature once, then answers from the cache', async () => {
     const token = await sign('201');
     await expect(verifyAccessToken(token, record)).resolves.toEqual({ userId: '201', role: 'agent' });
     await expect(verifyAccessToken(token, record)).resolves.toEqual({ userId: '201', role: 'agent' });
-    expect(hmac).toHaveBeenCalledTimes(1);
+    expect(signatureChecks).toHaveBeenCalledTimes(1);
     expect(claimedClientId(token)).toBe('1');
   });
 
@@ -132,7 +131,7 @@ describe('verifyAccessToken with the container cache', () => {
       .sign(new TextEncoder().encode('f'.repeat(40)));
     expect(await code(verifyAccessToken(forged, record))).toBe('TOKEN_INVALID');
     expect(await code(verifyAccessToken(forged, record))).toBe('TOKEN_INVALID');
-    expect(hmac).toHaveBeenCalledTimes(2);
+    expect(signatureChecks).toHaveBeenCalledTimes(2);
   });
 
   it('a suspended tenant is refused even for a token the cache holds', async () => {
@@ -150,5 +149,80 @@ describe('verifyAccessToken with the container cache', () => {
     expect(await run()).toBe('ok');
     suspendedInPlace.status = 'suspended';
     expect(await run()).toBe('TENANT_SUSPENDED');
+  });
+});
+
+describe('an ES256 token and its twin (the same r with n − s)', () => {
+  const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const scalar = (bytes: Buffer) => BigInt(`0x${bytes.toString('hex')}`);
+  const bytes32 = (value: bigint) => Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+  /** The token with its signature's s replaced by `change(s)`: what anyone can do without the key. */
+  const withS = (token: string, change: (s: bigint) => bigint) => {
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const bytes = Buffer.from(signature, 'base64url');
+    return `${header}.${payload}.${Buffer.concat([bytes.subarray(0, 32), bytes32(change(scalar(bytes.subarray(32))))]).toString('base64url')}`;
+  };
+  const twinOf = (token: string) => withS(token, (s) => P256_ORDER - s);
+  const highS = (token: string) => scalar(Buffer.from(token.split('.')[2]!, 'base64url').subarray(32)) > P256_ORDER / 2n;
+
+  let tenant: TenantRecord;
+  let publicKey: Awaited<ReturnType<typeof generateKeyPair>>['publicKey'];
+  let privateJwk: JWK;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    publicKey = pair.publicKey;
+    privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'ec-1' };
+    tenant = tenantRecord.parse({ ...record, jwt_public_keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'ec-1' }] });
+  });
+  const sign = (userId: string) => signAccessToken({ privateJwk, clientId: '1', userId, role: 'admin' });
+
+  let signatureChecks: jest.SpiedFunction<typeof globalThis.crypto.subtle.verify>;
+  beforeEach(() => {
+    signatureChecks = jest.spyOn(globalThis.crypto.subtle, 'verify');
+  });
+  afterEach(() => signatureChecks.mockRestore());
+
+  it('both verify: the twin needs no key, which is why the cache must not tell them apart', async () => {
+    const token = await sign('301');
+    const twin = twinOf(token);
+    expect(twin).not.toBe(token);
+    await expect(jwtVerify(token, publicKey)).resolves.toBeDefined();
+    await expect(jwtVerify(twin, publicKey)).resolves.toBeDefined();
+  });
+
+  it('share one cache key, the low-s spelling, whichever the token carries', async () => {
+    const token = await sign('302');
+    const twin = twinOf(token);
+    const [low, high] = highS(token) ? [twin, token] : [token, twin];
+    expect(verifiedTokenKey(token, 'ES256')).toBe(low);
+    expect(verifiedTokenKey(twin, 'ES256')).toBe(low);
+    expect(verifiedTokenKey(high, 'ES256')).not.toBe(high);
+    // Other algorithms have one signature per token: their key is the token.
+    expect(verifiedTokenKey(high, 'RS256')).toBe(high);
+    // s ≥ n is no signature at all and is not rewritten onto a real one.
+    const beyond = withS(low, (s) => s + P256_ORDER);
+    expect(verifiedTokenKey(beyond, 'ES256')).toBe(beyond);
+  });
+
+  it.each(['original', 'twin'] as const)('share one cache entry: after the %s verified, the other is answered from it', async (first) => {
+    const token = await sign(first === 'original' ? '303' : '304');
+    const [verifiedFirst, then] = first === 'original' ? [token, twinOf(token)] : [twinOf(token), token];
+    const actor = await verifyAccessToken(verifiedFirst, tenant);
+    expect(actor).toEqual({ userId: first === 'original' ? '303' : '304', role: 'admin' });
+    expect(signatureChecks).toHaveBeenCalledTimes(1);
+    expect(await verifyAccessToken(then, tenant)).toBe(actor);
+    expect(claimedClientId(then)).toBe('1');
+    expect(signatureChecks).toHaveBeenCalledTimes(1);
+  });
+
+  it('a signature that is neither spelling is checked, and refused, though it lies next to a cached one', async () => {
+    const token = await sign('305');
+    await verifyAccessToken(token, tenant);
+    const near = [withS(token, (s) => s + 1n), withS(token, (s) => P256_ORDER - s + 1n), withS(token, (s) => s + P256_ORDER)];
+    for (const forged of near) {
+      await expect(verifyAccessToken(forged, tenant)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    }
+    // None was answered from the cache: each went to a signature check of its own.
+    expect(signatureChecks).toHaveBeenCalledTimes(1 + near.length);
   });
 });
