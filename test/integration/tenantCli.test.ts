@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,6 +183,33 @@ describe('npm run tenant', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses weak or invalid public keys with add-key: a padded 1024-bit RSA modulus, exponent 3, an EC point off the curve', async () => {
+    const t = fresh();
+    await add(t);
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }) as { n: string };
+    const rsaE3 = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).publicKey.export({ format: 'jwk' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as { y: string };
+    const y = Buffer.from(ec.y, 'base64url');
+    y[31]! ^= 1;
+    const refusals: Array<[object, RegExp]> = [
+      // 256 bytes, as registration counted them before: 1024 bits of modulus behind 128 zero bytes.
+      [{ ...rsa1024, n: Buffer.concat([Buffer.alloc(128), Buffer.from(rsa1024.n, 'base64url')]).toString('base64url') }, /^tenant: jwk\.n: must be a modulus of at least 2048 bits$/],
+      [rsaE3, /^tenant: jwk\.e: must be AQAB \(65537\)$/],
+      [{ ...ec, y: y.toString('base64url') }, /^tenant: jwk\.x: x and y must be a point on the P-256 curve$/],
+    ];
+    const dir = mkdtempSync(path.join(tmpdir(), 'tenant-jwk-'));
+    try {
+      for (const [index, [jwk, message]] of refusals.entries()) {
+        const file = path.join(dir, `weak-${index}.json`);
+        writeFileSync(file, JSON.stringify({ ...jwk, kid: `weak-${index}` }));
+        expectRefused(await tenantCli('add-key', '--client-id', t.id, '--jwk-file', file), message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await getTenantRecord(t.id))!.jwt_public_keys).toBeUndefined();
   });
 
   it('refuses an existing client_id, a taken sub_domain or db_name, and leaves nothing behind', async () => {
