@@ -7,16 +7,24 @@ import { epochSeconds } from '../time';
 export const CONNECTION_LIFETIME_SECONDS = 2 * 3600;
 
 /**
- * Remember an authenticated connection under the person it authenticated as. Which rooms it hears
- * is decided at each publication from the rooms' participants, so nothing else is stored.
+ * Remember an authenticated connection under the person it authenticated as, until its token
+ * expires (`tokenExpiresAt`, the token's `exp`) or API Gateway's limit, whichever is first: past
+ * that the publisher sends it nothing and closes it. Which rooms it hears is decided at each
+ * publication from the rooms' participants, so nothing else is stored.
  */
-export const openConnection = async (tenant: TenantKeyScope, actor: Actor, connectionId: string, now = new Date()): Promise<void> => {
+export const openConnection = async (
+  tenant: TenantKeyScope,
+  actor: Actor,
+  connectionId: string,
+  tokenExpiresAt: number,
+  now = new Date(),
+): Promise<void> => {
   await putConnection(tenant, {
     connectionId,
     role: actor.role,
     userId: actor.userId,
     connectedAt: now.toISOString(),
-    expiresAt: epochSeconds(now) + CONNECTION_LIFETIME_SECONDS,
+    expiresAt: Math.min(tokenExpiresAt, epochSeconds(now) + CONNECTION_LIFETIME_SECONDS),
   });
 };
 

@@ -1,36 +1,60 @@
-import { toMessageData, type Message } from '../messages/message';
+import { toMessageData, type MessageData, type Message } from '../messages/message';
 import type { ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
-import { toRoomData } from '../rooms/roomData';
+import { toRoomData, type RoomData } from '../rooms/roomData';
 
 /**
  * What a connection receives, as JSON text frames. `roomData` is the published room shape, so a
  * client handles rooms from the HTTP API and from the socket with one parser.
+ *
+ * `event_id` names the fact an event reports, not the publication: it is built only from that
+ * fact's own ids, so a retried request that publishes the same fact again (or two copies of one
+ * request racing) sends the same id, and a client that may receive an event more than once drops
+ * the ids it has seen. Different facts never share an id.
  */
 export type RealtimeEvent =
-  | { event: 'message.created'; roomData: ReturnType<typeof toRoomData>; messageData: ReturnType<typeof toMessageData> }
-  | { event: 'room.read'; roomData: ReturnType<typeof toRoomData>; reader: { user_type: ParticipantRole; user_id: string }; message_id: string }
-  | { event: 'room.closed'; roomData: ReturnType<typeof toRoomData> }
-  | { event: 'room.opened'; roomData: ReturnType<typeof toRoomData> };
+  | { event: 'message.created'; event_id: string; roomData: RoomData; messageData: MessageData }
+  | { event: 'room.read'; event_id: string; roomData: RoomData; reader: { user_type: ParticipantRole; user_id: string }; message_id: string }
+  | { event: 'room.closed'; event_id: string; roomData: RoomData }
+  | { event: 'room.opened'; event_id: string; roomData: RoomData };
 
 export type RealtimeEventName = RealtimeEvent['event'];
 
+/** A message is created once: its `_id` names it. */
 export const messageCreated = (room: Room, message: Message): RealtimeEvent => ({
   event: 'message.created',
+  event_id: `message.created:${message._id}`,
   roomData: toRoomData(room),
   messageData: toMessageData(message),
 });
 
+/**
+ * A read cursor moves forward only, so one participant reaches one message once: the room, the
+ * slot, its holder (a slot can change hands) and the message name it.
+ */
 export const roomRead = (room: Room, reader: { user_type: ParticipantRole; user_id: string }, messageId: string): RealtimeEvent => ({
   event: 'room.read',
+  event_id: `room.read:${room._id}:${reader.user_type}:${reader.user_id}:${messageId}`,
   roomData: toRoomData(room),
   reader,
   message_id: messageId,
 });
 
-export const roomClosed = (room: Room): RealtimeEvent => ({ event: 'room.closed', roomData: toRoomData(room) });
+/**
+ * A room closes and reopens many times; each change is stamped with the room's `updated_date` of
+ * the write that made it (a store-level retry of that write keeps the request's time).
+ */
+export const roomClosed = (room: Room): RealtimeEvent => ({
+  event: 'room.closed',
+  event_id: `room.closed:${room._id}:${room.updated_date}`,
+  roomData: toRoomData(room),
+});
 
-export const roomOpened = (room: Room): RealtimeEvent => ({ event: 'room.opened', roomData: toRoomData(room) });
+export const roomOpened = (room: Room): RealtimeEvent => ({
+  event: 'room.opened',
+  event_id: `room.opened:${room._id}:${room.updated_date}`,
+  roomData: toRoomData(room),
+});
 
 /** The answer to `{"action":"ping"}`. */
 export const PONG = { event: 'pong' } as const;

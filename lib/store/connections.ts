@@ -10,7 +10,11 @@ export interface ConnectionRecord {
   role: Role;
   userId: string;
   connectedAt: string;
-  /** Epoch seconds; also the item's TTL (no expiry bucket: cleanup's index never sees it). */
+  /**
+   * Epoch seconds: the earlier of the token's `exp` and API Gateway's connection limit. Also the
+   * item's TTL (no expiry bucket: cleanup's index never sees it), so DynamoDB drops a record whose
+   * token expired even if no publication ever meets it.
+   */
   expiresAt: number;
 }
 
@@ -36,26 +40,35 @@ export const deleteConnection = async (tenant: TenantKeyScope, role: Role, userI
   );
 };
 
+/** A stored connection as a publication needs it: where to push, and until when. */
+export interface StoredConnection {
+  connectionId: string;
+  /** Epoch seconds: the earlier of the token's `exp` and API Gateway's connection limit. */
+  expiresAt: number;
+}
+
 /**
- * The connection ids of one person: one Query on their partition. DynamoDB's TTL deletes expired
- * items late (often days), so expired ones are filtered out here.
+ * The connections of one person, expired ones included: one Query on their partition. DynamoDB's
+ * TTL deletes expired items late (often days), so the caller tells them apart by `expiresAt` (the
+ * publisher closes and deletes them as it meets them).
  */
-export const queryConnectionIds = async (tenant: TenantKeyScope, role: Role, userId: string, nowSeconds: number): Promise<string[]> => {
-  const ids: string[] = [];
+export const queryConnections = async (tenant: TenantKeyScope, role: Role, userId: string): Promise<StoredConnection[]> => {
+  const connections: StoredConnection[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
       new QueryCommand({
         TableName: config.chatTable,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'expires_at > :now',
-        ProjectionExpression: 'sk',
-        ExpressionAttributeValues: { ':pk': connectionPartition(tenant, role, userId), ':prefix': CONNECTION_SK_PREFIX, ':now': nowSeconds },
+        ProjectionExpression: 'sk, expires_at',
+        ExpressionAttributeValues: { ':pk': connectionPartition(tenant, role, userId), ':prefix': CONNECTION_SK_PREFIX },
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of Items) ids.push(String(item.sk).slice(CONNECTION_SK_PREFIX.length));
+    for (const item of Items) {
+      connections.push({ connectionId: String(item.sk).slice(CONNECTION_SK_PREFIX.length), expiresAt: Number(item.expires_at) });
+    }
     startKey = LastEvaluatedKey;
   } while (startKey);
-  return ids;
+  return connections;
 };

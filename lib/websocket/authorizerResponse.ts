@@ -1,5 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import { config } from '../config';
+import { AppError } from '../errors';
 import { bearerToken } from '../tenancy/tokens';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { SocketIdentity } from './socketEvent';
@@ -17,9 +19,22 @@ const policy = (principalId: string, effect: 'Allow' | 'Deny', methodArn: string
   policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }] },
 });
 
-/** Let the upgrade through, handing the connection's identity to every later route. */
-export const allow = (methodArn: string, tenant: Tenant, actor: Actor): APIGatewayAuthorizerResult => {
-  const context: SocketIdentity = { client_id: tenant.clientId, role: actor.role, user_id: actor.userId };
+/**
+ * The `exp` of a token that has just been verified (so the claim read is the signed one, and
+ * verification required it): the connection must end when the token does.
+ */
+export const verifiedTokenExpiry = (token: string): number => {
+  const { exp } = decodeJwt(token);
+  if (typeof exp !== 'number' || !Number.isInteger(exp)) throw new AppError('TOKEN_INVALID', 'Access token has no valid exp');
+  return exp;
+};
+
+/**
+ * Let the upgrade through, handing the connection's identity and its token's expiry to every
+ * later route ($connect stores the connection until then).
+ */
+export const allow = (methodArn: string, tenant: Tenant, actor: Actor, tokenExpiresAt: number): APIGatewayAuthorizerResult => {
+  const context: SocketIdentity = { client_id: tenant.clientId, role: actor.role, user_id: actor.userId, exp: tokenExpiresAt };
   return { ...policy(`${tenant.clientId}#${actor.role}#${actor.userId}`, 'Allow', methodArn), context };
 };
 

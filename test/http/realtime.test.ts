@@ -1,10 +1,21 @@
-import { queryConnectionIds, putConnection } from '../../lib/store/connections';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeJwt } from 'jose';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/store/client';
+import { putConnection, queryConnections } from '../../lib/store/connections';
+import { connectionKey, type TenantKeyScope } from '../../lib/store/keys';
+import type { Role } from '../../lib/tenancy/tenant';
+import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2 } from './chatApi';
 import { tokenFor } from '../support/api';
 import { connect, isRefusal, open, type SocketClient } from '../support/socket';
 
 const send = (token: string, roomId: string, text: string) => api('POST', `/api/v1/chat/rooms/${roomId}/messages`, token, { text });
 const isMessage = (roomId: string) => (frame: any) => frame.event === 'message.created' && frame.roomData._id === roomId;
+/** The connection ids of a person whose records have not expired by `nowSeconds`. */
+const liveConnectionIds = async (tenant: TenantKeyScope, role: Role, userId: string, nowSeconds: number) =>
+  (await queryConnections(tenant, role, userId)).filter((connection) => connection.expiresAt > nowSeconds).map((connection) => connection.connectionId);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sockets: SocketClient[] = [];
 const track = async (token: string) => {
@@ -43,8 +54,10 @@ describe('realtime over WebSocket', () => {
     for (const client of [agentPhone, agentLaptop, customerPhone]) {
       const frames = await client.waitForCount(isMessage(roomId), 20);
       expect(frames.map((frame) => frame.messageData._id)).toEqual(sent);
+      expect(frames.map((frame) => frame.event_id)).toEqual(sent.map((id) => `message.created:${id}`));
       expect(frames[0]).toEqual({
         event: 'message.created',
+        event_id: `message.created:${sent[0]}`,
         roomData: expect.objectContaining({ _id: roomId, status: true }),
         messageData: expect.objectContaining({ _id: sent[0], room_id: roomId, text: 'message 0', sender_id: customer.id, sender_type: 'user' }),
       });
@@ -90,8 +103,8 @@ describe('realtime over WebSocket', () => {
     for (const [name, attempt, status] of cases) {
       expect([name, await attempt]).toEqual([name, { refused: true, status }]);
     }
-    expect(await queryConnectionIds({ clientId: '1' }, 'agent', userId, 0)).toEqual([]);
-    expect(await queryConnectionIds({ clientId: '3' }, 'agent', userId, 0)).toEqual([]);
+    expect(await liveConnectionIds({ clientId: '1' }, 'agent', userId, 0)).toEqual([]);
+    expect(await liveConnectionIds({ clientId: '3' }, 'agent', userId, 0)).toEqual([]);
   });
 
   it('tells both participants that a room closed', async () => {
@@ -100,7 +113,11 @@ describe('realtime over WebSocket', () => {
     const closed = await api('POST', `/api/v1/chat/rooms/${roomId}/close`, agent.token);
     expect(closed.status).toBe(200);
     const frame = await customerPhone.waitFor((candidate) => candidate.event === 'room.closed');
-    expect(frame).toEqual({ event: 'room.closed', roomData: expect.objectContaining({ _id: roomId, status: false }) });
+    expect(frame).toEqual({
+      event: 'room.closed',
+      event_id: `room.closed:${roomId}:${closed.body.roomData.updated_date}`,
+      roomData: expect.objectContaining({ _id: roomId, status: false }),
+    });
   });
 
   it('forgets a connection dropped without $disconnect when the next event meets it', async () => {
@@ -110,21 +127,21 @@ describe('realtime over WebSocket', () => {
     const now = Math.floor(Date.now() / 1000);
     await putConnection(tenant, { connectionId: `dropped-${newId()}`, role: 'user', userId: customer.id, connectedAt: new Date().toISOString(), expiresAt: now + 3600 });
     const live = await track(customer.token);
-    expect(await queryConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(2);
+    expect(await liveConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(2);
 
     expect((await send(agent.token, roomId, 'are you there?')).status).toBe(201);
     await live.waitFor(isMessage(roomId));
-    expect(await queryConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(1);
+    expect(await liveConnectionIds(tenant, 'user', customer.id, now)).toHaveLength(1);
   });
 
   it('deletes the connection on $disconnect', async () => {
     const { customer } = await openConversation();
     const tenant = { clientId: '1' };
     const client = await open(customer.token);
-    expect(await queryConnectionIds(tenant, 'user', customer.id, 0)).toHaveLength(1);
+    expect(await liveConnectionIds(tenant, 'user', customer.id, 0)).toHaveLength(1);
     await client.close();
     const deadline = Date.now() + 10_000;
-    while ((await queryConnectionIds(tenant, 'user', customer.id, 0)).length > 0) {
+    while ((await liveConnectionIds(tenant, 'user', customer.id, 0)).length > 0) {
       if (Date.now() > deadline) throw new Error('connection still stored 10 s after close');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -150,12 +167,58 @@ describe('realtime over WebSocket', () => {
     const again = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' });
     expect(again.status).toBe(200);
     const frame = await customerPhone.waitFor((candidate) => candidate.event === 'room.opened');
-    expect(frame).toEqual({ event: 'room.opened', roomData: expect.objectContaining({ _id: roomId, status: true }) });
+    expect(frame).toEqual({
+      event: 'room.opened',
+      event_id: `room.opened:${roomId}:${again.body.roomData.updated_date}`,
+      roomData: expect.objectContaining({ _id: roomId, status: true }),
+    });
     // A touch of an open room is no news.
     expect((await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user' })).status).toBe(200);
     customerPhone.send({ action: 'ping' });
     await customerPhone.waitFor((candidate) => candidate.event === 'pong');
     expect(customerPhone.frames.filter((candidate) => candidate.event === 'room.opened')).toHaveLength(1);
+  });
+});
+
+describe('token expiry', () => {
+  /** The TTL attribute as serverless.yml gives it to every function. */
+  const ttlAttribute = (): string => (loadServerlessConfig().resources as any).Resources.ChatTable.Properties.TimeToLiveSpecification.AttributeName;
+
+  it('ends a connection when its token expires: nothing more is delivered, its record is deleted and the server closes it', async () => {
+    const { roomId, agent, customer } = await openConversation();
+    const tenant = { clientId: '1' };
+    // The agent's connection sees every event, so it shows when each publication has happened;
+    // the warm-up message also starts the functions before the short token's clock runs.
+    const agentPhone = await track(agent.token);
+    expect((await send(customer.token, roomId, 'warm-up')).status).toBe(201);
+    await agentPhone.waitFor(isMessage(roomId));
+
+    const shortToken = await tokenFor(1, customer.id, 'user', 3);
+    const exp = decodeJwt(shortToken).exp!;
+    const customerPhone = await track(shortToken);
+    const [stored] = await queryConnections(tenant, 'user', customer.id);
+    expect(stored).toEqual({ connectionId: expect.any(String), expiresAt: exp });
+    const { Item: item } = await documentClient(tenant).send(
+      new GetCommand({ TableName: config.chatTable, Key: connectionKey(tenant, 'user', customer.id, stored!.connectionId) }),
+    );
+    expect(item).toMatchObject({ expires_at: exp, [ttlAttribute()]: exp });
+
+    const before = (await send(agent.token, roomId, 'before expiry')).body.messageData._id;
+    await customerPhone.waitFor((frame) => isMessage(roomId)(frame) && frame.messageData._id === before);
+    // Had the machine been too slow to get there within the token's 3 seconds, the rest proves nothing.
+    expect(Date.now()).toBeLessThan(exp * 1000);
+
+    const deadline = Date.now() + 10_000;
+    while (Math.floor(Date.now() / 1000) < exp) {
+      if (Date.now() > deadline) throw new Error('the clock did not reach the token\'s exp');
+      await pause(50);
+    }
+    const after = (await send(agent.token, roomId, 'after expiry')).body.messageData._id;
+    await agentPhone.waitFor((frame) => isMessage(roomId)(frame) && frame.messageData._id === after);
+    // Frames arrive before the close, so once closed, what the socket received is final.
+    expect(await customerPhone.waitForClose(10_000)).toBeGreaterThan(0);
+    expect(customerPhone.frames.filter(isMessage(roomId)).map((frame) => frame.messageData._id)).toEqual([before]);
+    expect(await queryConnections(tenant, 'user', customer.id)).toEqual([]);
   });
 });
 
@@ -183,6 +246,7 @@ describe('read state', () => {
     const receipt = await agentPhone.waitFor((frame) => frame.event === 'room.read');
     expect(receipt).toEqual({
       event: 'room.read',
+      event_id: `room.read:${roomId}:user:${customer.id}:${ids[9]}`,
       roomData: expect.objectContaining({ _id: roomId }),
       reader: { user_type: 'user', user_id: customer.id },
       message_id: ids[9],

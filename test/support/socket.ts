@@ -14,6 +14,8 @@ export interface SocketClient {
   close(): Promise<void>;
   /** Drop the TCP connection without a close handshake (as a phone losing its network would). */
   terminate(): void;
+  /** Resolves with the close code once the socket has closed (from either side), or rejects at the deadline. */
+  waitForClose(timeoutMs?: number): Promise<number>;
   socket: WebSocket;
 }
 
@@ -33,6 +35,7 @@ export const connect = (options: { token?: string; header?: string; url?: string
     const frames: any[] = [];
     const arrivals: number[] = [];
     const listeners = new Set<() => void>();
+    const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)));
     socket.on('message', (data) => {
       arrivals.push(performance.now());
       frames.push(JSON.parse(String(data)));
@@ -75,6 +78,13 @@ export const connect = (options: { token?: string; header?: string; url?: string
             socket.close();
           }),
         terminate: () => socket.terminate(),
+        waitForClose: (timeoutMs = 10_000) => {
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<never>((_, fail) => {
+            timer = setTimeout(() => fail(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
+          });
+          return Promise.race([closed, deadline]).finally(() => clearTimeout(timer));
+        },
       });
     });
   });

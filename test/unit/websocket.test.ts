@@ -1,7 +1,8 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { SignJWT } from 'jose';
 import { answerClientMessage } from '../../lib/realtime/clientMessages';
 import { connectionKey } from '../../lib/store/keys';
-import { allow, deny, socketToken } from '../../lib/websocket/authorizerResponse';
+import { allow, deny, socketToken, verifiedTokenExpiry } from '../../lib/websocket/authorizerResponse';
 import { identityOf, type SocketEvent } from '../../lib/websocket/socketEvent';
 
 const authorizerEvent = (parts: Partial<APIGatewayRequestAuthorizerEvent>) =>
@@ -15,18 +16,32 @@ describe('WebSocket edge', () => {
     expect(socketToken(authorizerEvent({ queryStringParameters: { token: '' } }))).toBeUndefined();
   });
 
-  it('hands the identity on in the allow policy, and reads it back on later routes', () => {
-    const result = allow('arn:x', { clientId: '7', subDomain: 's', dbName: 'd', name: 'n', status: 'active', retentionDays: 30 }, { role: 'user', userId: '42' });
+  it('hands the identity and the token\'s expiry on in the allow policy, and reads them back on later routes', () => {
+    const result = allow('arn:x', { clientId: '7', subDomain: 's', dbName: 'd', name: 'n', status: 'active', retentionDays: 30 }, { role: 'user', userId: '42' }, 1_900_000_000);
     expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:x' }]);
-    expect(result.context).toEqual({ client_id: '7', role: 'user', user_id: '42' });
-    const event = { requestContext: { connectionId: 'c', authorizer: { principalId: result.principalId, ...result.context } } } as unknown as SocketEvent;
-    expect(identityOf(event)).toEqual({ tenant: { clientId: '7' }, actor: { role: 'user', userId: '42' } });
+    expect(result.context).toEqual({ client_id: '7', role: 'user', user_id: '42', exp: 1_900_000_000 });
+    // API Gateway (and serverless-offline) hand every context value on as a string.
+    const stringified = Object.fromEntries(Object.entries(result.context!).map(([key, value]) => [key, String(value)]));
+    for (const authorizer of [result.context, stringified]) {
+      const event = { requestContext: { connectionId: 'c', authorizer: { principalId: result.principalId, ...authorizer } } } as unknown as SocketEvent;
+      expect(identityOf(event)).toEqual({ tenant: { clientId: '7' }, actor: { role: 'user', userId: '42' }, tokenExpiresAt: 1_900_000_000 });
+    }
     expect(deny('arn:x').policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
   });
 
-  it('refuses to act on a connection without an authorizer identity', () => {
+  it('refuses to act on a connection without an authorizer identity or its token\'s expiry', () => {
+    const identity = { client_id: '7', role: 'user', user_id: '1' };
+    const withAuthorizer = (authorizer: unknown) => ({ requestContext: { connectionId: 'c', authorizer } }) as unknown as SocketEvent;
     expect(() => identityOf({ requestContext: { connectionId: 'c' } } as unknown as SocketEvent)).toThrow();
-    expect(() => identityOf({ requestContext: { authorizer: { client_id: '0', role: 'user', user_id: '1' } } } as unknown as SocketEvent)).toThrow();
+    expect(() => identityOf(withAuthorizer({ ...identity, client_id: '0', exp: '1900000000' }))).toThrow();
+    for (const exp of [undefined, '', 'soon', '1.5', '-1']) expect(() => identityOf(withAuthorizer({ ...identity, exp }))).toThrow();
+  });
+
+  it('reads the expiry of a verified token from its exp claim', async () => {
+    const token = await new SignJWT({ role: 'user' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(1_900_000_000).sign(new Uint8Array(32));
+    expect(verifiedTokenExpiry(token)).toBe(1_900_000_000);
+    const endless = await new SignJWT({ role: 'user' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32));
+    expect(() => verifiedTokenExpiry(endless)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID' }));
   });
 
   it('keys connections under the tenant and the person', () => {
