@@ -101,7 +101,7 @@ export const wildcardsIn = (role: Resource): string[] =>
       if (arn.includes(':log-group:')) return !/:log-group:\/aws\/lambda\/[A-Za-z0-9-]+:\*(:\*)?$/.test(arn);
       if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
       // Connection ids are made at connect time: the stage's own @connections, nothing wider.
-      if (/:execute-api:.*\$\{WebsocketsApi\}\/[a-z]+\/POST\/@connections\/\*$/.test(arn)) return false;
+      if (/:execute-api:.*\$\{WebsocketsApi\}\/[a-z]+\/(POST|DELETE)\/@connections\/\*$/.test(arn)) return false;
       return arn.includes('*');
     }),
   ]);
