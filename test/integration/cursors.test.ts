@@ -1,4 +1,7 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
+import { documentClient } from '../../lib/store/client';
 import { listMessages } from '../../lib/messages/listMessages';
 import { listMessagesParams } from '../../lib/messages/listMessagesParams';
 import { sendMessage } from '../../lib/messages/sendMessage';
@@ -103,6 +106,31 @@ describe('paging cursors', () => {
     expect(await listWith({ pk: partition, sk: 'ROOM', agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('INVALID_CURSOR');
     expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}`, pk: 'T#2#ROOM#x' })).toBe('INVALID_CURSOR');
     expect(await listWith({ ...roomKeys, agent_key: `T#1#AGENT#${agentOnly.userId}` })).toBe('resolved');
+  });
+
+  it('refuse a cursor sealed with the real key whose sort key is over DynamoDB\'s 1024 bytes with INVALID_CURSOR, not a 500', async () => {
+    const { room, agent } = await withMessages(3);
+    const scope = { tenant: tenant1.clientId, query: `messages:${room._id}` };
+    const partition = `T#1#ROOM#${room._id.slice(8)}`;
+    const longKey = { pk: partition, sk: `MSG#${'0'.repeat(1096)}` };
+    expect(Buffer.byteLength(longKey.sk)).toBe(1100);
+    // The store itself refuses to start a query there: that refusal was the 500.
+    const refusedByStore = documentClient(tenant1).send(
+      new QueryCommand({
+        TableName: config.chatTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ExclusiveStartKey: longKey,
+      }),
+    );
+    await expect(refusedByStore).rejects.toMatchObject({ name: 'ValidationException' });
+
+    const forged = (await encodeCursor(scope, longKey))!;
+    expect(listMessagesParams.safeParse({ _id: room._id, cursor: forged }).success).toBe(true);
+    expect(await errorCode(pageOf(tenant1, agent, room._id, forged))).toBe('INVALID_CURSOR');
+    // The same listing with a key inside the limits continues.
+    const genuine = (await encodeCursor(scope, { pk: partition, sk: 'MSG#01J0000000000000000000000' }))!;
+    expect(await errorCode(pageOf(tenant1, agent, room._id, genuine))).toBe('resolved');
   });
 
   it('a rooms cursor continues only its own listing', async () => {

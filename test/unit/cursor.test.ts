@@ -2,12 +2,15 @@ import fc from 'fast-check';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { provideCursorSecret } from '../../lib/config';
-import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
+import { decodeCursor, encodeCursor, PREVIOUS_SECRET_GRACE_MS } from '../../lib/paging/cursor';
 
 const SECRET = 'cursor-unit-test-secret';
-provideCursorSecret(async () => SECRET);
+/** What the secret source (SSM, refreshed with a maximum age, on AWS) hands out now. */
+let currentSecret = SECRET;
+provideCursorSecret(async () => currentSecret);
 /** The key derivation as the module has always done it: a change to it would orphan every cursor in flight. */
-const secretKey = new Uint8Array(createHash('sha256').update(`chat-rooms cursor v1\u0000${SECRET}`).digest());
+const keyOf = (secret: string) => new Uint8Array(createHash('sha256').update(`chat-rooms cursor v1\u0000${secret}`).digest());
+const secretKey = keyOf(SECRET);
 
 const scope = { tenant: '1', query: 'messages:641d731dee3408c461095a2b' };
 const key = { pk: 'T#1#ROOM#abc', sk: 'MSG#01J0000000000000000000000' };
@@ -193,5 +196,74 @@ describe('paging cursors', () => {
       }),
       { numRuns: 500 },
     );
+  });
+  describe('within DynamoDB\'s key limits', () => {
+    const partition = 'T#1#ROOM#abc';
+    it.each([
+      ['a sort key over 1024 bytes', { pk: partition, sk: `MSG#${'x'.repeat(1021)}` }],
+      ['a sort key of 513 two-byte characters (1026 bytes)', { pk: partition, sk: 'é'.repeat(513) }],
+      ['a partition key over 2048 bytes', { pk: `${partition}${'x'.repeat(2049)}`, sk: 'MSG#1' }],
+      ['an empty sort key', { pk: partition, sk: '' }],
+      ['an empty index key', { pk: partition, sk: 'ROOM', agent_key: '' }],
+      ['a number the marshaller cannot write', { pk: partition, sk: 'ROOM', activity_minute: 2 ** 60 }],
+      ['a fraction where the key is a whole number', { pk: partition, sk: 'ROOM', activity_minute: 1.5 }],
+    ])('refuse an authentic cursor with %s as INVALID_CURSOR (the store would answer ValidationException)', async (_, storeKey) => {
+      await refused(sealed({ plaintext: payload(storeKey) }));
+      // Sealed by this module too: the limit is on opening, whoever sealed it.
+      await refused((await encodeCursor(scope, storeKey))!);
+    });
+
+    it('refuse an exponent that JSON reads as Infinity', async () => {
+      await refused(sealed({ plaintext: `{"v":1,"t":"1","q":"${scope.query}","k":{"pk":"${partition}","sk":"ROOM","activity_minute":1e400}}` }));
+    });
+
+    it('open a key at the limits', async () => {
+      const atLimit = { pk: partition, sk: `MSG#${'x'.repeat(1020)}`, activity_minute: 29_000_000 * 60 };
+      expect(Buffer.byteLength(atLimit.sk)).toBe(1024);
+      await expect(decodeCursor(scope, sealed({ plaintext: payload(atLimit) }), anyKey)).resolves.toEqual(atLimit);
+    });
+  });
+
+  describe('when the cursor secret rotates', () => {
+    const opensWith = async (cursor: string, secret: string) =>
+      compactDecrypt(cursor, keyOf(secret), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] }).then(
+        () => true,
+        () => false,
+      );
+    afterEach(() => {
+      currentSecret = SECRET;
+      jest.restoreAllMocks();
+    });
+
+    it('seal new cursors with the new secret at once, and open the previous secret\'s for a grace period only', async () => {
+      const start = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+      currentSecret = 'rotation-secret-a';
+      const sealedUnderA = (await encodeCursor(scope, key))!;
+      expect(await opensWith(sealedUnderA, 'rotation-secret-a')).toBe(true);
+
+      currentSecret = 'rotation-secret-b';
+      const sealedUnderB = (await encodeCursor(scope, key))!;
+      expect(await opensWith(sealedUnderB, 'rotation-secret-b')).toBe(true);
+      expect(await opensWith(sealedUnderB, 'rotation-secret-a')).toBe(false);
+      // A client half-way through a listing finishes it.
+      await expect(decodeCursor(scope, sealedUnderA, anyKey)).resolves.toEqual(key);
+      clock.mockReturnValue(start + PREVIOUS_SECRET_GRACE_MS - 1);
+      await expect(decodeCursor(scope, sealedUnderA, anyKey)).resolves.toEqual(key);
+      clock.mockReturnValue(start + PREVIOUS_SECRET_GRACE_MS);
+      await refused(sealedUnderA);
+      await expect(decodeCursor(scope, sealedUnderB, anyKey)).resolves.toEqual(key);
+    });
+
+    it('open only the current and the previous secret\'s cursors, not older ones', async () => {
+      currentSecret = 'rotation-secret-c';
+      const sealedUnderC = (await encodeCursor(scope, key))!;
+      currentSecret = 'rotation-secret-d';
+      const sealedUnderD = (await encodeCursor(scope, key))!;
+      currentSecret = 'rotation-secret-e';
+      await refused(sealedUnderC);
+      await expect(decodeCursor(scope, sealedUnderD, anyKey)).resolves.toEqual(key);
+      await expect(decodeCursor(scope, (await encodeCursor(scope, key))!, anyKey)).resolves.toEqual(key);
+    });
   });
 });
