@@ -37,5 +37,12 @@ const randomHex = (bytes: number): string => {
 /** A fresh 24-hex id for records that name nothing (participants, messages). */
 export const objectId = (at: Date = new Date()): string => epochSeconds(at).toString(16).padStart(8, '0') + randomHex(8);
 
-/** An 8-digit room number without a leading zero; uniqueness is enforced by a reservation. */
-export const randomRoomNumber = (): string => String(randomInt(10_000_000, 100_000_000));
+/** How many numbers a generated room number draws from: `0` and seven random digits. */
+export const GENERATED_ROOM_NUMBERS = 10_000_000;
+
+/**
+ * A generated room number: 8 digits with a leading zero. An order's number never starts with a
+ * zero (startChatRequest's `order_number`, like the JSON number form, is 10000000–99999999), so
+ * a generated number is never an order's; uniqueness among generated ones is a reservation's.
+ */
+export const randomRoomNumber = (): string => `0${String(randomInt(0, GENERATED_ROOM_NUMBERS)).padStart(7, '0')}`;

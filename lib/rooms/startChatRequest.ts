@@ -4,9 +4,14 @@ import { platformId } from '../ids';
 import { SLOT_OF_ROLE } from './chatType';
 import { chatTypeField } from './chatTypeSchema';
 
+/**
+ * The order's 8-digit number, 10000000–99999999 as a JSON number or a string. A leading zero is
+ * refused in both forms: generated room numbers start with one (lib/rooms/identifiers.ts), so the
+ * two can never meet.
+ */
 const orderNumber = z.union(
   [
-    z.string().check(z.regex(/^[0-9]{8}$/)),
+    z.string().check(z.regex(/^[1-9][0-9]{7}$/)),
     z.pipe(z.number().check(z.int(), z.minimum(10_000_000), z.maximum(99_999_999)), z.transform(String)),
   ],
   { error: 'must be the order\'s 8-digit number' },
