@@ -4,10 +4,10 @@ import type { HttpHandler } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { retryBackoffMs } from '../aws/retries';
 import type { AwsTransport } from '../aws/signedRequest';
-import { assumeRole } from '../aws/sts';
+import type { StsConnection } from '../aws/sts';
 import { config } from '../config';
 import { tenantPrefix, type TenantKeyScope } from './keys';
-import { tenantCredentialProvider, type TenantCredentialOptions } from './tenantCredentials';
+import { tenantCredentialProvider } from './tenantCredentials';
 import { addTenantGuard } from './tenantGuard';
 
 /**
@@ -73,7 +73,7 @@ let registry: DynamoDBDocumentClient | undefined;
 export const registryClient = (): DynamoDBDocumentClient => (registry ??= createDocumentClient());
 
 /**
- * How the function reaches other AWS APIs (SSM, STS, API Gateway's management API) with signed
+ * How the function reaches other AWS APIs (SSM, API Gateway's management API) with signed
  * requests (lib/aws/signedRequest.ts): as the registry's client, with the function's own role's
  * credentials and the container's one connection pool and timeouts.
  */
@@ -82,10 +82,14 @@ export const functionTransport = (): AwsTransport => {
   return { region: config.region, credentials: client.credentials, handler: client.requestHandler as HttpHandler };
 };
 
-/** STS's AssumeRole from the function's role, used only where `TENANT_ACCESS_ROLE_ARN` is set. */
-const assumeFromFunctionRole: TenantCredentialOptions['assumeRole'] = (input) => {
+/**
+ * How the tenant-access role is assumed, where `TENANT_ACCESS_ROLE_ARN` is set: from the
+ * function's own role, over the container's connections, at AWS_ENDPOINT_URL_STS when set.
+ */
+const stsOfFunction = (): StsConnection => {
+  const { config: client } = registryClient();
   const endpoint = config.stsEndpointUrl;
-  return assumeRole(input, functionTransport(), endpoint ? new URL(endpoint) : undefined);
+  return { region: config.region, credentials: client.credentials, requestHandler: client.requestHandler, ...(endpoint && { endpoint }) };
 };
 
 /**
@@ -101,7 +105,7 @@ const createTenantClient = (tenant: TenantKeyScope): DynamoDBDocumentClient => {
   const client = createDocumentClient({
     // One connection pool for the container: a first request for another tenant reuses a warm connection.
     requestHandler: registryClient().config.requestHandler,
-    ...(roleArn && { credentials: tenantCredentialProvider(tenant, { roleArn, assumeRole: assumeFromFunctionRole }) }),
+    ...(roleArn && { credentials: tenantCredentialProvider(tenant, { roleArn, sts: stsOfFunction() }) }),
   });
   addTenantGuard(client, tenant);
   return client;
