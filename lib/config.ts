@@ -47,16 +47,16 @@ export const config = {
     return numberFrom(env.TENANT_MISS_CACHE_TTL_SECONDS, 5) * 1000;
   },
   /**
-   * How long one store request may take before it is abandoned (and retried). DynamoDB answers in
-   * milliseconds; the embedded local store on a busy development machine can take seconds.
-   */
-  /**
    * The chat table's TTL attribute (serverless.yml, TimeToLiveSpecification). Unset (the embedded
    * store has no TTL), nothing is marked for TTL deletion.
    */
   get ttlAttribute() {
     return env.TTL_ATTRIBUTE || undefined;
   },
+  /**
+   * How long one store request may take before it is abandoned (and retried). DynamoDB answers in
+   * milliseconds; the embedded local store on a busy development machine can take seconds.
+   */
   get storeRequestTimeoutMs() {
     return numberFrom(env.STORE_REQUEST_TIMEOUT_MS, env.DYNAMODB_ENDPOINT ? 5000 : 1000);
   },
@@ -69,6 +69,14 @@ export const config = {
    */
   get websocketEndpoint() {
     return env.WEBSOCKET_ENDPOINT || undefined;
+  },
+  /**
+   * The API's public base URL, which the OpenAPI document names as its server: the stage's HTTP API
+   * endpoint or a custom domain (serverless.yml), the local stack's own address under `npm start`.
+   * Configured, never taken from a request's Host or X-Forwarded-Proto, which any client can forge.
+   */
+  get publicApiUrl() {
+    return env.PUBLIC_API_URL || undefined;
   },
   /** Set by serverless-offline in every function it runs. */
   get isOffline() {

@@ -1,5 +1,10 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { handler } from '../../functions/openApi/handler';
 import { openApiDocument } from '../../lib/openapi/document';
+import { serverUrlOf } from '../../lib/openapi/serverUrl';
 import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
+import { lambdaContext } from '../support/lambda';
+import { withEnv } from '../support/env';
 
 const document = openApiDocument();
 
@@ -54,5 +59,38 @@ describe('the OpenAPI document', () => {
         expect.objectContaining({ name: 'limit', in: 'query' }),
       ]),
     );
+  });
+
+  it('names the configured public URL as its server, whatever Host and X-Forwarded-Proto say', async () => {
+    const forged = {
+      version: '2.0',
+      routeKey: 'GET /api/v1/openapi.json',
+      rawPath: '/api/v1/openapi.json',
+      headers: { host: 'evil.example', 'x-forwarded-proto': 'javascript', 'x-forwarded-host': 'evil.example' },
+      requestContext: { http: { method: 'GET', path: '/api/v1/openapi.json' } },
+    } as unknown as APIGatewayProxyEventV2;
+    const servers = async (publicApiUrl: string | undefined) => {
+      const response = await withEnv({ PUBLIC_API_URL: publicApiUrl }, () => handler(forged, lambdaContext('openApi') as Context));
+      expect(response.statusCode).toBe(200);
+      expect(response.body).not.toContain('evil.example');
+      expect(response.body).not.toContain('javascript:');
+      return JSON.parse(response.body).servers;
+    };
+    expect(await servers('https://abc123.execute-api.us-east-1.amazonaws.com')).toEqual([{ url: 'https://abc123.execute-api.us-east-1.amazonaws.com' }]);
+    // Unconfigured: relative, so a client resolves it against where it fetched the document.
+    expect(await servers(undefined)).toEqual([{ url: '/' }]);
+  });
+
+  it('takes only an http(s) URL as the server, without a trailing slash', () => {
+    expect(serverUrlOf('https://chat.example.com/')).toBe('https://chat.example.com');
+    expect(serverUrlOf('https://chat.example.com/v1/')).toBe('https://chat.example.com/v1');
+    expect(serverUrlOf('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    for (const bad of ['javascript://evil.example/%0aalert(1)', 'not a url', '', undefined]) expect(serverUrlOf(bad)).toBe('/');
+  });
+
+  it('is told the stage\'s API endpoint by serverless.yml, never left to the request', () => {
+    const config = loadServerlessConfig() as { params: Record<string, Record<string, unknown>>; functions: Record<string, { environment?: Record<string, unknown> }> };
+    expect(config.functions.openApi!.environment).toEqual({ PUBLIC_API_URL: '${param:publicApiUrl}' });
+    expect(config.params.default!.publicApiUrl).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
   });
 });
