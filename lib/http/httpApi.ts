@@ -20,15 +20,15 @@ export interface HttpApiOptions {
   body?: z.ZodMiniType;
   tenantFrom: TenantMiddlewareOptions['from'];
   /**
-   * What loads this function's secrets once per container: `cursorSecretFromSsm()` on the routes
-   * that page. The handler passes it in, so functions that never page do not bundle the SSM client.
+   * What provides this function's secrets: `cursorSecretFromSsm()` on the routes that page. The
+   * handler passes it in, so functions that never page do not bundle the SSM request.
    */
   secrets?: middy.MiddlewareObj[];
 }
 
 /**
  * The middleware stack every HTTP function shares, in the order a request meets it:
- * (secrets of paging functions, once per container) → headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
+ * (secrets of paging functions, kept for their maximum age) → headers → size → JSON → schema → tenant → token. After/onError run in reverse, so
  * errors become JSON first, then the security headers go on every response, then the
  * response is counted and the metrics (with a cold-start metric) are published.
  */

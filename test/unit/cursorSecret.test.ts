@@ -4,8 +4,8 @@ import type { Context } from 'aws-lambda';
 import { Readable } from 'node:stream';
 import { resolveCursorSecret } from '../../lib/config';
 import { decodeCursor, encodeCursor } from '../../lib/paging/cursor';
+import { cachedSecureParameter, fetchSecureParameter, type SsmTransport } from '../../lib/aws/ssmParameter';
 import { cursorSecretFromSsm } from '../../lib/http/cursorSecret';
-import type { SsmTransport } from '../../lib/http/ssmParameter';
 import { withEnv } from '../support/env';
 import { loopbackAws, resignedAuthorization } from '../support/loopbackAws';
 
@@ -36,7 +36,7 @@ const inProcessSsm = (): SsmTransport => ({
 const context = () => ({ getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
 
 describe('the cursor secret from SSM Parameter Store', () => {
-  it('is fetched once, decrypted, when first asked for; warm invocations make no SSM call', async () => {
+  it('is fetched once, decrypted, when first asked for; warm invocations within its maximum age make no SSM call', async () => {
     const handler = middy()
       .use(cursorSecretFromSsm({ parameterName: PARAMETER, transport: inProcessSsm }))
       .handler(async () => 'served');
@@ -49,7 +49,6 @@ describe('the cursor secret from SSM Parameter Store', () => {
   });
 
   it('is asked for with a GetParameters request signed (Signature V4) for SSM in the function\'s region', async () => {
-    const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
     const before = requests.length;
     await expect(fetchSecureParameter(PARAMETER, inProcessSsm())).resolves.toBe(SECRET);
     const request = requests[before]!;
@@ -65,7 +64,6 @@ describe('the cursor secret from SSM Parameter Store', () => {
   });
 
   it('reports what SSM refused (an error status) as a failure naming SSM\'s error type', async () => {
-    const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
     const refusing: SsmTransport = {
       ...inProcessSsm(),
       handler: { handle: async () => reply(400, { __type: 'AccessDeniedException', message: 'not allowed' }) } as unknown as SsmTransport['handler'],
@@ -94,6 +92,79 @@ describe('the cursor secret from SSM Parameter Store', () => {
     expect(requests.length - before).toBe(2);
   });
 
+  it('is fetched again once its maximum age has passed, so a rotated secret takes effect without a redeploy', async () => {
+    let now = Date.UTC(2026, 10, 25, 12);
+    let value = SECRET;
+    const seen: string[] = [];
+    const rotating: SsmTransport = {
+      ...inProcessSsm(),
+      handler: {
+        handle: async (request: HttpRequest) => {
+          seen.push(String(request.body));
+          return reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: value }], InvalidParameters: [] });
+        },
+      } as SsmTransport['handler'],
+    };
+    const handler = middy()
+      .use(cursorSecretFromSsm({ parameterName: PARAMETER, maxAgeMs: 300_000, transport: () => rotating, now: () => now }))
+      .handler(async () => resolveCursorSecret());
+    await expect(handler({}, context())).resolves.toBe(SECRET);
+    value = `${SECRET}-rotated`;
+    now += 299_999;
+    await expect(handler({}, context())).resolves.toBe(SECRET);
+    expect(seen).toHaveLength(1);
+    now += 1;
+    await expect(handler({}, context())).resolves.toBe(`${SECRET}-rotated`);
+    await expect(handler({}, context())).resolves.toBe(`${SECRET}-rotated`);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('keeps the secret it holds while a refresh fails, and asks SSM again after a pause, not on every request', async () => {
+    let now = Date.UTC(2026, 10, 25, 12);
+    let answer: 'ok' | 'denied' = 'ok';
+    let calls = 0;
+    const flaky: SsmTransport = {
+      ...inProcessSsm(),
+      handler: {
+        handle: async (_request: HttpRequest) => {
+          calls += 1;
+          return answer === 'ok'
+            ? reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] })
+            : reply(400, { __type: 'AccessDeniedException', message: 'not allowed' });
+        },
+      } as SsmTransport['handler'],
+    };
+    const source = cachedSecureParameter({ name: PARAMETER, maxAgeMs: 300_000, retryAfterFailureMs: 30_000, transport: () => flaky, now: () => now });
+    await expect(source()).resolves.toBe(SECRET);
+    answer = 'denied';
+    now += 300_000;
+    await expect(source()).resolves.toBe(SECRET);
+    expect(calls).toBe(2);
+    now += 29_999;
+    await expect(source()).resolves.toBe(SECRET);
+    expect(calls).toBe(2);
+    now += 1;
+    answer = 'ok';
+    await expect(source()).resolves.toBe(SECRET);
+    expect(calls).toBe(3);
+  });
+
+  it('shares one fetch between concurrent first requests', async () => {
+    let calls = 0;
+    const counting: SsmTransport = {
+      ...inProcessSsm(),
+      handler: {
+        handle: async (request: HttpRequest) => {
+          calls += 1;
+          return inProcessSsm().handler.handle(request);
+        },
+      } as SsmTransport['handler'],
+    };
+    const source = cachedSecureParameter({ name: PARAMETER, maxAgeMs: 300_000, transport: () => counting });
+    expect(new Set(await Promise.all(Array.from({ length: 5 }, () => source())))).toEqual(new Set([SECRET]));
+    expect(calls).toBe(1);
+  });
+
   it('adds nothing where no parameter is named (local runs keep the development key)', () => {
     expect(cursorSecretFromSsm({ parameterName: '' })).toEqual([]);
   });
@@ -101,7 +172,6 @@ describe('the cursor secret from SSM Parameter Store', () => {
 
 describe('the GetParameters request on the wire', () => {
   it('reaches AWS_ENDPOINT_URL_SSM with the function\'s credentials, and its signature checks out against the request as received', async () => {
-    const { fetchSecureParameter } = await import('../../lib/http/ssmParameter');
     const { config } = await import('../../lib/config');
     const ssm = await loopbackAws(() => ({
       status: 200,
@@ -123,5 +193,44 @@ describe('the GetParameters request on the wire', () => {
     expect(/SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';')).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target', 'content-type']));
     expect(await resignedAuthorization(sent!, ssm.port, 'ssm')).toBe(authorization);
     expect(authorization).toContain(`/${config.region}/ssm/aws4_request`);
+  });
+  it('is tried again after SSM throttles it once, and served', async () => {
+    const ssm = await loopbackAws((_, index) =>
+      index === 0
+        ? { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) }
+        : { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] }) },
+    );
+    try {
+      await withEnv({ AWS_ENDPOINT_URL_SSM: ssm.url, CURSOR_SECRET_PARAMETER: PARAMETER }, async () => {
+        const handler = middy()
+          .use(cursorSecretFromSsm())
+          .handler(async () => {
+            const scope = { tenant: '1', query: 'messages:throttled' };
+            const cursor = (await encodeCursor(scope, { pk: 'T#1#ROOM#t', sk: 'MSG#1' }))!;
+            return decodeCursor(scope, cursor, () => true);
+          });
+        await expect(handler({}, context())).resolves.toEqual({ pk: 'T#1#ROOM#t', sk: 'MSG#1' });
+      });
+    } finally {
+      await ssm.close();
+    }
+    expect(ssm.received).toHaveLength(2);
+    expect(ssm.received.map((request) => JSON.parse(request.body))).toEqual([
+      { Names: [PARAMETER], WithDecryption: true },
+      { Names: [PARAMETER], WithDecryption: true },
+    ]);
+  });
+
+  it('gives up after three throttled attempts with an error the HTTP layer answers 503', async () => {
+    const { toAppError } = await import('../../lib/http/httpErrors');
+    const ssm = await loopbackAws(() => ({ status: 400, body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) }));
+    try {
+      const failure = await withEnv({ AWS_ENDPOINT_URL_SSM: ssm.url }, () => fetchSecureParameter(PARAMETER).catch((error: unknown) => error));
+      expect(failure).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+      expect(toAppError(failure)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+    } finally {
+      await ssm.close();
+    }
+    expect(ssm.received).toHaveLength(3);
   });
 });
