@@ -30,6 +30,7 @@ export type Operation =
   | 'touch'
   | 'touch, next minute'
   | 'send'
+  | 'send, no client_message_id'
   | 'close'
   | 'messages page of 50'
   | 'room list of 50'
@@ -42,6 +43,8 @@ export interface OperationUnits {
   /** Write units per index. */
   indexes: Record<string, number>;
   requests: number;
+  /** Sequential store round trips (requests in flight together count once); for cleanup, of the whole pass. */
+  roundTrips: number;
   /** Each request's command and units (one entry per request; omitted for per-room averages). */
   detail?: string[];
 }
@@ -54,13 +57,27 @@ export const UNIT_BUDGETS: Record<Operation, { writeUnits: number; readUnits: nu
   touch: { writeUnits: 2, readUnits: 0 },
   // Moving to a new activity minute rewrites the room's entry in each participant's index.
   'touch, next minute': { writeUnits: 8, readUnits: 0 },
-  send: { writeUnits: 4, readUnits: 1 },
-  close: { writeUnits: 2, readUnits: 1 },
+  // The client_message_id claim (1), the room's one update, which decides the send (2), the message (1).
+  send: { writeUnits: 4, readUnits: 0 },
+  'send, no client_message_id': { writeUnits: 3, readUnits: 0 },
+  close: { writeUnits: 2, readUnits: 0 },
   'messages page of 50': { writeUnits: 0, readUnits: 4 },
   'room list of 50': { writeUnits: 0, readUnits: 0.5 * 50 + 1 },
   // The room and its index entries (4), a tombstone put and deleted with its byExpiry entry (4),
   // its number reservation (1) and its children: here two messages and a retry marker (3).
   'cleanup per expired room': { writeUnits: 12, readUnits: 2 },
+};
+
+/**
+ * Sequential store round trips each operation may take: what the caller waits for. A send's claim,
+ * room update and message put are one after the other; the room update needs no read before it.
+ */
+export const ROUND_TRIP_BUDGETS: Partial<Record<Operation, number>> = {
+  create: 4,
+  touch: 1,
+  send: 3,
+  'send, no client_message_id': 2,
+  close: 1,
 };
 
 const SECOND = 1000;
@@ -102,6 +119,7 @@ const figure = (operation: Operation, usage: Usage): OperationUnits => ({
   readUnits: usage.readUnits,
   indexes: usage.indexes,
   requests: usage.requests.length,
+  roundTrips: usage.roundTrips,
   detail: usage.requests.map((request) => `${request.command.replace(/Command$/, '')} ${request.writeUnits || request.readUnits}`),
 });
 
@@ -153,6 +171,7 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
 
     await measure('touch', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(10)));
     await measure('send', () => sendMessage(tenant, agent, room._id, { text: TEXT, client_message_id: `m-${newId()}` }, at(20)));
+    await measure('send, no client_message_id', () => sendMessage(tenant, agent, room._id, { text: TEXT }, at(21)));
     await measure('touch, next minute', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(70)));
     await measure('close', () => closeRoom(tenant, agent, room._id, at(80)));
 
@@ -215,5 +234,6 @@ const measureCleanup = async (meter: UnitMeter, base: Tenant, agent: Actor): Pro
     readUnits: perRoom(usage.readUnits),
     indexes: Object.fromEntries(Object.entries(usage.indexes).map(([name, units]) => [name, perRoom(units)])),
     requests: perRoom(usage.requests.length),
+    roundTrips: usage.roundTrips,
   };
 };

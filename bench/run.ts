@@ -113,7 +113,12 @@ const main = async () => {
   const spread = (s: { median: number; p25: number; p75: number }, digits = 2) =>
     `${s.median.toFixed(digits)} (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
   console.log(`\nDynamoDB units per operation (DynamoDB's billing rules, from the items before and after; room item ${report.roomItemBytes} B)`);
-  console.log(table(['operation', 'WU', 'RU', 'requests', 'WU by index'], units.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, JSON.stringify(u.indexes)])));
+  console.log(
+    table(
+      ['operation', 'WU', 'RU', 'requests', 'round trips', 'WU by index'],
+      units.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, u.roundTrips, JSON.stringify(u.indexes)]),
+    ),
+  );
   console.log(`\nHandler overhead: full middy stack vs the same DynamoDB requests bare, ${overhead.rounds} interleaved rounds; median (p25–p75) ms`);
   console.log(
     table(

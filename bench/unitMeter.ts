@@ -31,6 +31,11 @@ export interface RequestUsage {
 
 export interface Usage {
   requests: RequestUsage[];
+  /**
+   * Sequential store round trips: the longest chain of requests each sent after the one before it
+   * had answered (requests in flight together count once).
+   */
+  roundTrips: number;
   writeUnits: number;
   readUnits: number;
   /** Write units per index, summed over the requests. */
@@ -45,13 +50,14 @@ export const chatTableModel = (): TableModel => {
   return tableModelOf(definition);
 };
 
-const summarise = (requests: RequestUsage[]): Usage => {
+const summarise = (requests: RequestUsage[], roundTrips: number): Usage => {
   const indexes: Record<string, number> = {};
   for (const request of requests) {
     for (const [name, units] of Object.entries(request.indexes)) indexes[name] = (indexes[name] ?? 0) + units;
   }
   return {
     requests,
+    roundTrips,
     writeUnits: requests.reduce((sum, request) => sum + request.writeUnits, 0),
     readUnits: requests.reduce((sum, request) => sum + request.readUnits, 0),
     indexes,
@@ -80,6 +86,8 @@ type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: R
 
 export class UnitMeter {
   private recording: RequestUsage[] | undefined;
+  /** The deepest round trip answered so far in this measurement (see Usage.roundTrips). */
+  private answeredDepth = 0;
   private readonly raw: DynamoDBClient;
 
   constructor(
@@ -95,7 +103,7 @@ export class UnitMeter {
     const name = `unitMeter-${Math.random().toString(36).slice(2)}`;
     client.middlewareStack.add(
       (next: Handler, context: { commandName?: string }) => (args: { input: Record<string, unknown> }) =>
-        this.recording ? this.meter(context.commandName ?? '', args.input, () => next(args)) : next(args),
+        this.recording ? this.sequenced(() => this.meter(context.commandName ?? '', args.input, () => next(args))) : next(args),
       { step: 'finalizeRequest', name },
     );
     return () => client.middlewareStack.remove(name);
@@ -106,9 +114,10 @@ export class UnitMeter {
     if (this.recording) throw new Error('One measurement at a time');
     const requests: RequestUsage[] = [];
     this.recording = requests;
+    this.answeredDepth = 0;
     try {
       const result = await operation();
-      return { result, usage: summarise(requests) };
+      return { result, usage: summarise(requests, this.answeredDepth) };
     } finally {
       this.recording = undefined;
     }
@@ -116,6 +125,16 @@ export class UnitMeter {
 
   close(): void {
     this.raw.destroy();
+  }
+
+  /** A request sent now waits on every answer already in: it is one round trip deeper than the deepest of them. */
+  private async sequenced<T>(send: () => Promise<T>): Promise<T> {
+    const depth = this.answeredDepth + 1;
+    try {
+      return await send();
+    } finally {
+      this.answeredDepth = Math.max(this.answeredDepth, depth);
+    }
   }
 
   private keyOf(item: StoredItem): StoredItem {

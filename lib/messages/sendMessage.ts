@@ -4,11 +4,12 @@ import { messageCreated } from '../realtime/events';
 import { publishToRoom } from '../realtime/publisher';
 import { readMarksOf } from '../rooms/readState';
 import { roomExpiry } from '../rooms/retention';
-import { loadRoomFor } from '../rooms/roomAccess';
+import { isAccessibleRoom, roomNotFound, roomRefOf, slotHolderOf } from '../rooms/roomAccess';
 import type { LastMessage, Room } from '../rooms/room';
 import { claimClientMessageId, getMessage, putMessage, releaseClientMessageId, takeOverClientMessageId } from '../store/messages';
 import { getRoomByRef, touchRoomWithMessage } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
+import { knownTat, rememberPacing } from './knownPace';
 import { PREVIEW_CHARACTERS, type Message } from './message';
 import type { SendMessageRequest } from './sendMessageRequest';
 import { DEFAULT_SEND_RATE_LIMIT, paceSend, senderKey, type SendPace } from './sendRate';
@@ -34,11 +35,10 @@ export interface SentMessage {
 }
 
 const roomClosed = () => new AppError('ROOM_CLOSED', 'Room is closed; start the chat again to reopen it');
-const roomGone = () => new AppError('ROOM_NOT_FOUND', 'Room not found');
 
-/** The sender's next pacing step in `room`, or 429 RATE_LIMITED with when to try again. */
-const paceIn = (tenant: Tenant, room: Room, sender: string, now: Date): SendPace => {
-  const decision = paceSend(room.send_rates?.[sender], now.getTime(), tenant.sendRateLimit ?? DEFAULT_SEND_RATE_LIMIT);
+/** The sender's next pacing step from their TAT, or 429 RATE_LIMITED with when to try again. */
+const paceIn = (tenant: Tenant, tat: number | undefined, now: Date): SendPace => {
+  const decision = paceSend(tat, now.getTime(), tenant.sendRateLimit ?? DEFAULT_SEND_RATE_LIMIT);
   if (decision.allowed) return decision.pace;
   throw new AppError('RATE_LIMITED', 'Too many messages; slow down', undefined, { retryAfterSeconds: decision.retryAfterMs / 1000 });
 };
@@ -54,16 +54,20 @@ const previewOf = (message: Message): LastMessage => ({
 type Claim = { stored: Message } | { write: Message; ours: boolean };
 
 /**
- * Claim the message's `client_message_id`. Already claimed: the stored original comes back; an
- * original not written yet is completed (its attempt may still be running) unless its claim is
- * abandoned, which the retry then takes over and is stored as itself.
+ * Claim the message's `client_message_id`. Already claimed: the stored original comes back (to a
+ * caller who may still see the room); an original not written yet is completed (its attempt may
+ * still be running) unless its claim is abandoned, which the retry then takes over and is stored
+ * as itself.
  */
-const claimFor = async (tenant: Tenant, ref: string, message: Message, now: Date): Promise<Claim> => {
+const claimFor = async (tenant: Tenant, actor: Actor, ref: string, message: Message, now: Date): Promise<Claim> => {
   for (let attempt = 0; attempt < TOUCH_ATTEMPTS; attempt++) {
     const claim = await claimClientMessageId(tenant, ref, message);
     if (claim.claimed) return { write: message, ours: true };
     const stored = await getMessage(tenant, ref, claim.original._id);
-    if (stored) return { stored };
+    if (stored) {
+      if (!isAccessibleRoom(await getRoomByRef(tenant, ref), message.room_id, actor)) throw roomNotFound();
+      return { stored };
+    }
     if (now.getTime() - Date.parse(claim.original.created_date) < ABANDONED_CLAIM_MS) return { write: claim.original, ours: false };
     if (await takeOverClientMessageId(tenant, ref, claim.original, message)) return { write: message, ours: true };
   }
@@ -72,39 +76,51 @@ const claimFor = async (tenant: Tenant, ref: string, message: Message, now: Date
 
 /**
  * Record `message` on its room: one conditional UpdateItem (preview, activity, expiry, counts,
- * pacing); the room as it is afterwards. When it fails, the room is read again to tell why: gone
- * (404), closed (409), the sender over the limit (429), or a race lost to another send, which is
- * tried again from the new state (without the preview when a newer message already holds it).
- * A room whose preview is this very message was recorded by an earlier attempt of this send.
+ * pacing), conditional on the room being this open incarnation, the sender still holding their
+ * slot (unless an admin) and their pacing step; the room as written. No read comes first: the
+ * pacing step is picked from what this container last saw of the sender (knownPace.ts), the
+ * preview assumed to be older. When the condition fails, the room is read to tell why: gone or
+ * not (or no longer) the sender's (404), closed (409), the sender over the limit (429), or a guess
+ * or a race lost, which is tried again from the state read (without the preview when a newer
+ * message already holds it). A room whose preview is this very message was recorded by an
+ * earlier attempt of this send.
  */
-const recordOnRoom = async (tenant: Tenant, ref: string, room: Room, sender: string, message: Message, now: Date): Promise<Room> => {
-  const touch = { now: now.toISOString(), expiresAt: roomExpiry(tenant, now), sender };
-  let current = room;
+const recordOnRoom = async (tenant: Tenant, actor: Actor, ref: string, message: Message, now: Date): Promise<Room> => {
+  const sender = senderKey(actor);
+  const touch = { now: now.toISOString(), expiresAt: roomExpiry(tenant, now), holder: slotHolderOf(actor), sender };
+  let read: Room | undefined;
   for (let attempt = 0; attempt < TOUCH_ATTEMPTS; attempt++) {
-    if (current.last_message?._id === message._id) return current;
-    const pace = paceIn(tenant, current, sender, now);
-    const preview = current.last_message === undefined || current.last_message._id < message._id;
-    const touched = await touchRoomWithMessage(tenant, ref, room._id, previewOf(message), { ...touch, pace, preview });
-    if (touched) return touched;
+    const pace = paceIn(tenant, read ? read.send_rates?.[sender] : knownTat(message.room_id, sender), now);
+    const preview = read?.last_message === undefined || read.last_message._id < message._id;
+    const touched = await touchRoomWithMessage(tenant, ref, message.room_id, previewOf(message), { ...touch, pace, preview });
+    if (touched) {
+      rememberPacing(touched);
+      return touched;
+    }
     const reread = await getRoomByRef(tenant, ref);
-    if (!reread || reread._id !== room._id) throw roomGone();
+    if (!isAccessibleRoom(reread, message.room_id, actor)) throw roomNotFound();
     if (!reread.status) throw roomClosed();
-    current = reread;
+    rememberPacing(reread);
+    if (reread.last_message?._id === message._id) return reread;
+    read = reread;
   }
   throw new AppError('SERVICE_UNAVAILABLE', 'Room is busy; retry shortly', undefined, { retryAfterSeconds: 1 });
 };
 
 /**
  * Send a message. Write order, with single-item conditional writes only (no transactions):
- * 0. refuse from the read that authorizes (closed → 409, over the flood limit → 429): nothing is
- *    written and no `client_message_id` is claimed;
+ * 0. a refusal this container is already sure of (the sender over the flood limit by the pacing
+ *    state it last saw, 429) costs no request and claims nothing;
  * 1. claim `client_message_id` (if any): a retry gets the first attempt's message back;
- * 2. record it on the room (see recordOnRoom), conditional on the room being this open
- *    incarnation and the sender within the limit; this moves the room's expiry forward, so a
- *    cleanup that deletes only still-expired rooms cannot delete it before step 3;
+ * 2. record it on the room (see recordOnRoom): this write decides the send. Its condition is the
+ *    room being this open incarnation, the sender still holding their slot and within the limit,
+ *    so a participant removed a moment before writes nothing from here on. It moves the room's
+ *    expiry forward, so a cleanup that deletes only still-expired rooms cannot delete it before 3;
  * 3. put the message (idempotent), carrying `room` = the room's `_id` for the cleanup cascade.
  * A retry whose first attempt stopped after 1 or 2 (a 503) finishes with the original message,
- * stored once. A send refused at 2 withdraws its claim, so a later retry is a new message.
+ * stored once. A send refused at 2 (404, 409, 429) withdraws its claim, so nothing of it stays
+ * and a later retry is a new message. Sequential store requests: 2 without a
+ * `client_message_id`, 3 with one, one read more when the pacing guess or a race is lost.
  */
 export const sendMessage = async (
   tenant: Tenant,
@@ -113,14 +129,12 @@ export const sendMessage = async (
   request: SendMessageRequest,
   now = new Date(),
 ): Promise<SentMessage> => {
-  const { room, ref } = await loadRoomFor(tenant, actor, roomId);
-  const sender = senderKey(actor);
-  if (!room.status) throw roomClosed();
-  paceIn(tenant, room, sender, now);
+  const ref = roomRefOf(roomId);
+  paceIn(tenant, knownTat(roomId, senderKey(actor)), now);
 
   let message: Message = {
     _id: nextMessageId(now.getTime()),
-    room_id: room._id,
+    room_id: roomId,
     text: request.text,
     sender_id: actor.userId,
     sender_type: actor.role,
@@ -129,7 +143,7 @@ export const sendMessage = async (
   };
   let claimed = false;
   if (request.client_message_id) {
-    const claim = await claimFor(tenant, ref, message, now);
+    const claim = await claimFor(tenant, actor, ref, message, now);
     if ('stored' in claim) return { message: claim.stored, created: false };
     message = claim.write;
     claimed = claim.ours;
@@ -137,7 +151,7 @@ export const sendMessage = async (
 
   let recorded: Room;
   try {
-    recorded = await recordOnRoom(tenant, ref, room, sender, message, now);
+    recorded = await recordOnRoom(tenant, actor, ref, message, now);
   } catch (error) {
     if (claimed && isAppError(error) && error.status < 500) await releaseClientMessageId(tenant, ref, message);
     throw error;

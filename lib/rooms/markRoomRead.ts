@@ -7,7 +7,7 @@ import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ParticipantRole } from './chatType';
 import type { MarkRoomReadRequest } from './markRoomReadRequest';
 import type { Room } from './room';
-import { loadRoomFor, participantRoleOf } from './roomAccess';
+import { isAccessibleRoom, participantRoleOf, roomNotFound, roomRefOf } from './roomAccess';
 
 export interface RoomRead {
   room: Room;
@@ -15,29 +15,38 @@ export interface RoomRead {
   role: ParticipantRole;
 }
 
-const roomNotFound = () => new AppError('ROOM_NOT_FOUND', 'Room not found');
-
 /**
  * `POST /api/v1/chat/rooms/{_id}/read`: a participant has read up to `message_id`. The cursor only
  * moves forward (an older id changes nothing and is still a success); the room's other
  * participants' connections hear `room.read` when it moves. Admins are not participants: 404.
+ *
+ * The message is read, then the cursor moved by one write whose condition is this incarnation and
+ * the caller still holding their slot: a reader removed meanwhile writes nothing. The room is read
+ * only when that write moves nothing, or the message is not this room's, to tell why: a room the
+ * caller may not see is 404 before anything about its messages is said.
  */
 export const markRoomRead = async (tenant: Tenant, actor: Actor, roomId: string, request: MarkRoomReadRequest): Promise<RoomRead> => {
   const role = participantRoleOf(actor);
   if (!role) throw roomNotFound();
-  const { room, ref } = await loadRoomFor(tenant, actor, roomId);
+  const ref = roomRefOf(roomId);
+  const accessible = async (): Promise<Room> => {
+    const room = await getRoomByRef(tenant, ref);
+    if (!isAccessibleRoom(room, roomId, actor)) throw roomNotFound();
+    return room;
+  };
+
   const message = await getMessage(tenant, ref, request.message_id);
-  if (!message || message.room_id !== room._id) {
+  if (!message || message.room_id !== roomId) {
+    await accessible();
     throw new AppError('VALIDATION_ERROR', 'Request body is invalid', [{ path: 'message_id', message: 'is not a message of this room' }]);
   }
   const cursor = { message_id: message._id, seen: message.read_marks?.[role] ?? 0 };
-  const moved = await advanceReadCursor(tenant, ref, room._id, role, cursor);
+  const moved = await advanceReadCursor(tenant, ref, roomId, { role, userId: actor.userId }, cursor);
   if (moved) {
     await publishToRoom(tenant, moved, roomRead(moved, { user_type: role, user_id: actor.userId }, message._id));
     return { room: moved, role };
   }
-  // Nothing moved: the cursor is already at or past this message, or the room went meanwhile.
-  const current = await getRoomByRef(tenant, ref);
-  if (!current || current._id !== room._id) throw roomNotFound();
-  return { room: current, role };
+  // Nothing moved: the cursor is already at or past this message, or the room or the caller's
+  // seat went meanwhile.
+  return { room: await accessible(), role };
 };

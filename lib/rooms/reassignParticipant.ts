@@ -5,13 +5,14 @@ import type { ParticipantRole } from './chatType';
 import { objectId } from './identifiers';
 import { roomExpiry } from './retention';
 import type { Room } from './room';
-import { loadRoomFor, roomNotFound } from './roomAccess';
+import { roomNotFound, roomRefOf } from './roomAccess';
 
 /**
  * An admin of the tenant (the platform's backend) gives a room's slot to someone else, e.g. when
  * an order moves to another delivery agent. The slot is the membership, so the previous holder
- * loses the room with this one write and the new holder sees its whole history. Reassigning is
- * activity: the room's retention starts again from now.
+ * loses the room with this one write (every write of theirs is conditional on holding it) and the
+ * new holder sees its whole history. Reassigning is activity: the room's retention starts again
+ * from now.
  */
 export const reassignParticipant = async (
   tenant: Tenant,
@@ -22,13 +23,13 @@ export const reassignParticipant = async (
   now = new Date(),
 ): Promise<Room> => {
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Only an admin may reassign a participant');
-  const { ref } = await loadRoomFor(tenant, actor, roomId);
+  const ref = roomRefOf(roomId);
   const at = now.toISOString();
   const room = await reassignRoomSlot(tenant, ref, roomId, { _id: objectId(now), user_type: role, user_id: userId, created_date: at, updated_date: at }, {
     now: at,
     expiresAt: roomExpiry(tenant, now),
   });
-  // Deleted (or recreated) between the read and the write.
+  // No room with this `_id` (deleted, recreated or never there).
   if (!room) throw roomNotFound();
   return room;
 };

@@ -8,7 +8,8 @@ import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
 import { conversationRef, objectId, roomObjectId } from './identifiers';
 import { roomExpiry } from './retention';
 import type { Participant, Room } from './room';
-import { admits, roomEntryFor, roomNotFound, type RoomEntry } from './roomAccess';
+import { admits, roomEntryFor, roomNotFound } from './roomAccess';
+import type { RoomEntry } from './roomEntry';
 import { reserveGeneratedNumber, reserveOrderNumber } from './roomNumbers';
 import type { StartChatRequest } from './startChatRequest';
 
@@ -38,7 +39,8 @@ const participantsOf = (request: StartChatRequest, entry: RoomEntry, now: Date):
 
 /**
  * Reserve the new room's number before the room exists, so no room ever carries an unreserved
- * number: the order's number (shared by the order's conversations), or a fresh one for the room.
+ * number: the order's number (shared by the order's conversations; one another order holds is
+ * refused, 409, before anything is written), or a fresh one for the room.
  */
 const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomId: string): Promise<string> => {
   if (!request.order_number) return reserveGeneratedNumber(tenant, roomId);
@@ -58,7 +60,7 @@ const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomI
  */
 export const startChat = async (tenant: Tenant, actor: Actor, request: StartChatRequest, now = new Date()): Promise<Room> => {
   assertActsAs(actor, request.user_id, request.type.initiator);
-  const entry = roomEntryFor(actor, request.order_id, request.type.initiator, request.user_id);
+  const entry = roomEntryFor(actor, request.order_id, request.type.initiator, request.user_id, { staffOrderClaims: tenant.staffOrderClaims });
 
   const conversation = `${request.order_id}#${request.order_vendor_id}#${request.type.type}`;
   const ref = conversationRef(tenant.clientId, conversation);

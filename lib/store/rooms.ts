@@ -2,12 +2,12 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { PARTICIPANT_ROLES, SLOT_OF_ROLE, type ParticipantRole } from '../rooms/chatType';
 import type { ReadCursor } from '../rooms/readState';
-import type { RoomEntry } from '../rooms/roomAccess';
 import type { SendPace } from '../messages/sendRate';
 import type { LastMessage, Participant, Room } from '../rooms/room';
+import type { RoomSeat, SlotHolder } from '../rooms/roomEntry';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
-import { conditionHeld, unlessConditionFails } from './conditions';
+import { unlessConditionFails } from './conditions';
 import {
   participantIndexKey,
   PARTICIPANT_INDEX,
@@ -30,8 +30,14 @@ export interface RoomUpsert {
   expiresAt: number;
 }
 
-/** Who may enter (see lib/rooms/roomAccess): the seat the caller must hold or may take. */
-export type RoomSeat = NonNullable<RoomEntry['seat']>;
+/**
+ * The condition that the caller still holds their slot, for the condition of every write a
+ * participant makes; nothing for an admin (undefined holder), who acts on any room.
+ */
+const holderClause = (holder: SlotHolder | undefined): { condition?: string; names: Record<string, string>; values: Record<string, unknown> } =>
+  holder
+    ? { condition: '#holderSlot = :holder', names: { '#holderSlot': SLOT_OF_ROLE[holder.role] }, values: { ':holder': holder.userId } }
+    : { names: {}, values: {} };
 
 /**
  * Touch an existing room as one of its members, in one conditional UpdateItem: empty slots named
@@ -149,6 +155,8 @@ const touchClauses = (tenant: TenantKeyScope, touch: RoomTouch) => {
 
 /** A send's touch: the activity it moves forward and the sender's pacing step. */
 export interface MessageTouch extends RoomTouch {
+  /** The slot the sender must still hold; undefined for an admin. */
+  holder: SlotHolder | undefined;
   sender: string;
   pace: SendPace;
   /** False when a newer message already holds the preview (and moved activity and expiry past this one). */
@@ -160,7 +168,8 @@ export interface MessageTouch extends RoomTouch {
  * (lib/store/roomItem.ts), the counts (`message_count`, `sent_<sender role>`: see
  * lib/rooms/readState.ts) and, with `preview`, the last-message preview, activity time and expiry.
  * Conditional on the room still being this incarnation (`_id`) and open, so a message is never
- * attached to a room that was closed, deleted or recreated meanwhile; on the sender's pacing step
+ * attached to a room that was closed, deleted or recreated meanwhile; on the sender still holding
+ * their slot, so a participant removed meanwhile records nothing; on the sender's pacing step
  * still fitting; with `preview`, on the preview being older, so concurrent senders can never move
  * it (or the activity time) backwards; without, on the preview not being this very message (an
  * earlier attempt of the same send already recorded it).
@@ -174,9 +183,17 @@ export const touchRoomWithMessage = async (
   touch: MessageTouch,
 ): Promise<Room | undefined> => {
   const rate = sendRateClause(touch.sender, touch.pace);
+  const holder = holderClause(touch.holder);
   const set = [rate.set];
-  const condition = ['#id = :roomId', '#status = :open', rate.condition];
-  const values: Record<string, unknown> = { ':roomId': roomId, ':open': true, ':messageId': message._id, ':one': 1, ...rate.values };
+  const condition = ['#id = :roomId', '#status = :open', ...(holder.condition ? [holder.condition] : []), rate.condition];
+  const values: Record<string, unknown> = {
+    ':roomId': roomId,
+    ':open': true,
+    ':messageId': message._id,
+    ':one': 1,
+    ...holder.values,
+    ...rate.values,
+  };
   if (touch.preview) {
     const touched = touchClauses(tenant, touch);
     set.push('last_message = :message', touched.clauses);
@@ -192,7 +209,7 @@ export const touchRoomWithMessage = async (
         Key: roomKey(tenant, ref),
         UpdateExpression: `SET ${set.join(', ')} ADD message_count :one, #sent :one`,
         ConditionExpression: condition.join(' AND '),
-        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}`, ...rate.names },
+        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}`, ...holder.names, ...rate.names },
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
@@ -206,11 +223,13 @@ interface IncarnationUpdate {
   remove?: string;
   names?: Record<string, string>;
   values?: Record<string, unknown>;
+  /** The slot the writer must still hold; undefined for an admin. */
+  holder?: SlotHolder;
 }
 
 /**
  * One update of the room incarnation `roomId` that also touches it (activity, expiry, coarse index
- * keys); undefined if that incarnation no longer exists.
+ * keys); undefined if that incarnation no longer exists or the writer no longer holds their slot.
  */
 const updateIncarnation = async (
   tenant: TenantKeyScope,
@@ -220,15 +239,16 @@ const updateIncarnation = async (
   update: IncarnationUpdate,
 ): Promise<Room | undefined> => {
   const touched = touchClauses(tenant, touch);
+  const holder = holderClause(update.holder);
   return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
         UpdateExpression: `SET ${update.set}, ${touched.clauses}${update.remove ? ` REMOVE ${update.remove}` : ''}`,
-        ConditionExpression: '#id = :roomId',
-        ExpressionAttributeNames: { '#id': '_id', ...update.names },
-        ExpressionAttributeValues: { ...update.values, ...touched.values, ':roomId': roomId },
+        ConditionExpression: ['#id = :roomId', ...(holder.condition ? [holder.condition] : [])].join(' AND '),
+        ExpressionAttributeNames: { '#id': '_id', ...update.names, ...holder.names },
+        ExpressionAttributeValues: { ...update.values, ...touched.values, ...holder.values, ':roomId': roomId },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -236,32 +256,23 @@ const updateIncarnation = async (
   });
 };
 
-/** Close a room (status false) and touch it; undefined if no room with this `_id` exists. */
-export const closeStoredRoom = (tenant: TenantKeyScope, ref: string, roomId: string, touch: RoomTouch): Promise<Room | undefined> =>
+/**
+ * Close a room (status false) and touch it, as `holder` (undefined: an admin); undefined if no
+ * room with this `_id` exists or the holder no longer holds their slot.
+ */
+export const closeStoredRoom = (
+  tenant: TenantKeyScope,
+  ref: string,
+  roomId: string,
+  touch: RoomTouch,
+  holder: SlotHolder | undefined,
+): Promise<Room | undefined> =>
   updateIncarnation(tenant, ref, roomId, touch, {
     set: '#status = :closed',
     names: { '#status': 'status' },
     values: { ':closed': false },
+    holder,
   });
-
-/**
- * Give a just-created room another number (its own being claimed by an order), conditional on it
- * still being this incarnation with that number; false if it is not.
- */
-export const renumberRoom = async (tenant: TenantKeyScope, ref: string, roomId: string, from: string, to: string): Promise<boolean> => {
-  return conditionHeld(async () => {
-    await documentClient(tenant).send(
-      new UpdateCommand({
-        TableName: config.chatTable,
-        Key: roomKey(tenant, ref),
-        UpdateExpression: 'SET room_id = :to',
-        ConditionExpression: '#id = :roomId AND room_id = :from',
-        ExpressionAttributeNames: { '#id': '_id' },
-        ExpressionAttributeValues: { ':roomId': roomId, ':from': from, ':to': to },
-      }),
-    );
-  });
-};
 
 /**
  * Give a room's slot to `participant` (replacing whoever held it, with their profile), conditional
@@ -293,28 +304,25 @@ export const reassignRoomSlot = (
 };
 
 /**
- * Move a participant's read cursor forward: one UpdateItem, conditional on this room incarnation
- * and on the cursor being behind (ULIDs sort in time order). The room as it is now, or undefined
- * when nothing moved (an older id, or the room is gone: the caller re-reads to tell which).
+ * Move a participant's read cursor forward: one UpdateItem, conditional on this room incarnation,
+ * on the reader still holding their slot and on the cursor being behind (ULIDs sort in time
+ * order). The room as it is now, or undefined when nothing moved (an older id, the room is gone or
+ * the reader was removed: the caller re-reads to tell which).
  */
-export const advanceReadCursor = (
-  tenant: TenantKeyScope,
-  ref: string,
-  roomId: string,
-  role: ParticipantRole,
-  cursor: ReadCursor,
-): Promise<Room | undefined> =>
-  unlessConditionFails(async () => {
+export const advanceReadCursor = (tenant: TenantKeyScope, ref: string, roomId: string, reader: SlotHolder, cursor: ReadCursor): Promise<Room | undefined> => {
+  const holder = holderClause(reader);
+  return unlessConditionFails(async () => {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
         UpdateExpression: 'SET #read = :cursor',
-        ConditionExpression: '#id = :roomId AND (attribute_not_exists(#read) OR #read.message_id < :messageId)',
-        ExpressionAttributeNames: { '#id': '_id', '#read': `read_${role}` },
-        ExpressionAttributeValues: { ':roomId': roomId, ':cursor': cursor, ':messageId': cursor.message_id },
+        ConditionExpression: `#id = :roomId AND ${holder.condition} AND (attribute_not_exists(#read) OR #read.message_id < :messageId)`,
+        ExpressionAttributeNames: { '#id': '_id', '#read': `read_${reader.role}`, ...holder.names },
+        ExpressionAttributeValues: { ':roomId': roomId, ':cursor': cursor, ':messageId': cursor.message_id, ...holder.values },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return toRoom(Attributes!);
   });
+};

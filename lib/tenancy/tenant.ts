@@ -45,6 +45,12 @@ export const tenantRecordFields = z.object({
       per_second: z.number().check(z.gte(0.01), z.lte(1000)),
     }),
   ),
+  /**
+   * When true, agent and vendor tokens need the order in their `order_ids` claim to create an
+   * order's room or take an empty slot of it, as customers do; absent = false (the published
+   * request keeps working as it is).
+   */
+  staff_order_claims: z.optional(z.boolean()),
 });
 
 /** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
@@ -72,6 +78,8 @@ export interface Tenant {
   readonly retentionDays: number;
   /** The registry's `rate_limit`; undefined = the default (lib/messages/sendRate.ts). */
   readonly sendRateLimit?: SendRateLimit;
+  /** The registry's `staff_order_claims` (lib/rooms/roomAccess.ts roomEntryFor); undefined = off. */
+  readonly staffOrderClaims?: boolean;
 }
 
 export const toTenant = (record: TenantRecord): Tenant => ({
@@ -82,6 +90,7 @@ export const toTenant = (record: TenantRecord): Tenant => ({
   status: record.status,
   retentionDays: record.retention_days,
   ...(record.rate_limit && { sendRateLimit: { burst: record.rate_limit.burst, perSecond: record.rate_limit.per_second } }),
+  ...(record.staff_order_claims && { staffOrderClaims: true }),
 });
 
 /** The authenticated caller, from a verified token. */

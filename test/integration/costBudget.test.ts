@@ -1,4 +1,4 @@
-import { measureOperationUnits, UNIT_BUDGETS, type OperationUnits } from '../../bench/operationUnits';
+import { measureOperationUnits, ROUND_TRIP_BUDGETS, UNIT_BUDGETS, type OperationUnits } from '../../bench/operationUnits';
 import { tenant1 } from './chatFixtures';
 
 /**
@@ -21,5 +21,12 @@ describe('cost budget', () => {
     expect(measured).toBeDefined();
     expect(measured!.writeUnits).toBeLessThanOrEqual(budget.writeUnits);
     expect(measured!.readUnits).toBeLessThanOrEqual(budget.readUnits);
+  });
+
+  it.each(Object.entries(ROUND_TRIP_BUDGETS))('%s takes at most %i sequential store round trips', (operation, budget) => {
+    const measured = figures.find((figure) => figure.operation === operation);
+    expect(measured).toBeDefined();
+    expect(measured!.roundTrips).toBeGreaterThan(0);
+    expect(measured!.roundTrips).toBeLessThanOrEqual(budget);
   });
 });

@@ -1,8 +1,14 @@
 /**
  * Per sender, per room flood limit: 20 at once, 5 per second sustained (or the tenant's own),
- * kept on the room item the send writes anyway, so refusing costs no write and the limit holds
- * whichever container serves the request.
+ * kept on the room item the send writes anyway, so the limit holds whichever container serves
+ * the request. A refusal the container can foresee (it saw the sender's state) costs no request;
+ * one it cannot costs the refused conditional update and a read, and still writes nothing.
  */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../lib/config';
+import { refOfRoomId } from '../../lib/rooms/identifiers';
+import { roomKey } from '../../lib/store/keys';
+import { partitionItems } from './cleanupFixtures';
 import { handler as sendMessageHandler } from '../../functions/sendMessage/handler';
 import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
@@ -69,6 +75,38 @@ describe('the flood limit of one sender in one room', () => {
     // A minute of silence earns the whole burst back.
     const rested = new Date(t0.getTime() + 60_000);
     for (let i = 0; i < 20; i++) expect(await outcome(send(tenant1, agent, room._id, `r${i}`, rested))).toBe('sent');
+  });
+
+  it('decides from the stored state when another container moved it: a full burst refused, a queued one let through', async () => {
+    /** A sender's pacing state as another container's sends would have left it. */
+    const setTat = (roomId: string, who: Actor, tat: number) =>
+      documentClient(tenant1).send(
+        new UpdateCommand({
+          TableName: config.chatTable,
+          Key: roomKey(tenant1, refOfRoomId(roomId)!),
+          UpdateExpression: 'SET #rate = :tat',
+          ExpressionAttributeNames: { '#rate': `rate#${who.role}#${who.userId}` },
+          ExpressionAttributeValues: { ':tat': tat },
+        }),
+      );
+    const now = new Date();
+
+    const flooded = await openConversation();
+    await setTat(flooded.room._id, flooded.agent, now.getTime() + 60_000);
+    const before = await partitionItems(tenant1, refOfRoomId(flooded.room._id)!);
+    const refused = sendMessage(tenant1, flooded.agent, flooded.room._id, sendMessageRequest.parse({ text: 'flood', client_message_id: 'cm-flood' }), now);
+    await expect(refused).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // Nothing stays: no message, no claim of its client_message_id, the state unchanged.
+    expect(await partitionItems(tenant1, refOfRoomId(flooded.room._id)!)).toEqual(before);
+
+    const queued = await openConversation();
+    const tat = now.getTime() + 1000;
+    await setTat(queued.room._id, queued.agent, tat);
+    expect(await outcome(send(tenant1, queued.agent, queued.room._id, 'queued', now))).toBe('sent');
+    const { Item } = await documentClient(tenant1).send(
+      new GetCommand({ TableName: config.chatTable, Key: roomKey(tenant1, refOfRoomId(queued.room._id)!), ConsistentRead: true }),
+    );
+    expect(Item?.[`rate#agent#${queued.agent.userId}`]).toBe(tat + 200);
   });
 
   it('holds under concurrency: 30 parallel sends by one sender at one instant give exactly 20', async () => {

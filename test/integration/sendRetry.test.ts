@@ -1,6 +1,6 @@
 /**
  * Nothing half-written: a send or a startChat answered 503 and sent again is stored exactly once;
- * a send refused with 409 leaves its client_message_id free; a claim whose message was never
+ * a send refused with 409 withdraws its claim, leaving its client_message_id free; a claim whose message was never
  * written neither blocks nor shadows a later retry.
  */
 import { handler as sendMessageHandler } from '../../functions/sendMessage/handler';
@@ -95,7 +95,7 @@ describe('a send refused with 409 ROOM_CLOSED', () => {
   const reopen = (conversation: Awaited<ReturnType<typeof openConversation>>) =>
     startChat(tenant1, conversation.agent, startChatRequest.parse({ ...conversation.base, user_id: conversation.agent.userId, type: 'agent-to-user' }));
 
-  it('does not claim its client_message_id: after reopening, a retry with new text is a new message', async () => {
+  it('leaves its client_message_id free: after reopening, a retry with new text is a new message', async () => {
     const conversation = await openConversation();
     const { room, agent, customer } = conversation;
     await closeRoom(tenant1, customer, room._id);
@@ -106,7 +106,7 @@ describe('a send refused with 409 ROOM_CLOSED', () => {
     expect(await withId(agent, room._id, 'cm-closed')).toHaveLength(1);
   });
 
-  it('withdraws its claim when the room closes between the read and the room update', async () => {
+  it('withdraws its claim when the room closes between the claim and the room update', async () => {
     const conversation = await openConversation();
     const { room, agent, customer } = conversation;
     // Close the room just before the send's room update reaches the store.
