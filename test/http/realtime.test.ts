@@ -213,6 +213,8 @@ describe('token expiry', () => {
       if (Date.now() > deadline) throw new Error('the clock did not reach the token\'s exp');
       await pause(50);
     }
+    customerPhone.send({ action: 'ping' });
+    expect(await customerPhone.waitFor((frame) => frame.event === 'error')).toMatchObject({ code: 'TOKEN_EXPIRED' });
     const after = (await send(agent.token, roomId, 'after expiry')).body.messageData._id;
     await agentPhone.waitFor((frame) => isMessage(roomId)(frame) && frame.messageData._id === after);
     // Frames arrive before the close, so once closed, what the socket received is final.

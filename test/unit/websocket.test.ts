@@ -50,9 +50,19 @@ describe('WebSocket edge', () => {
   });
 
   it('answers ping with pong, anything else with an error naming the field', () => {
-    expect(answerClientMessage('{"action":"ping"}')).toEqual({ event: 'pong' });
-    expect(answerClientMessage('{"action":"pong"}')).toMatchObject({ event: 'error', code: 'VALIDATION_ERROR', errors: [{ path: 'action' }] });
-    expect(answerClientMessage('nope')).toMatchObject({ event: 'error', code: 'INVALID_JSON' });
-    expect(answerClientMessage(undefined)).toMatchObject({ event: 'error', code: 'INVALID_JSON' });
+    const later = Math.floor(Date.now() / 1000) + 60;
+    expect(answerClientMessage('{"action":"ping"}', later)).toEqual({ event: 'pong' });
+    expect(answerClientMessage('{"action":"pong"}', later)).toMatchObject({ event: 'error', code: 'VALIDATION_ERROR', errors: [{ path: 'action' }] });
+    expect(answerClientMessage('nope', later)).toMatchObject({ event: 'error', code: 'INVALID_JSON' });
+    expect(answerClientMessage(undefined, later)).toMatchObject({ event: 'error', code: 'INVALID_JSON' });
+  });
+
+  it('answers every frame TOKEN_EXPIRED from the second the token expires', () => {
+    const now = new Date('2026-06-01T00:00:00.500Z');
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    expect(answerClientMessage('{"action":"ping"}', nowSeconds + 1, now)).toEqual({ event: 'pong' });
+    for (const exp of [nowSeconds, nowSeconds - 3600]) {
+      expect(answerClientMessage('{"action":"ping"}', exp, now)).toMatchObject({ event: 'error', code: 'TOKEN_EXPIRED' });
+    }
   });
 });
