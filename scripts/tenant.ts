@@ -17,6 +17,7 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   suspend --client-id <n>
   resume --client-id <n>
   set-retention --client-id <n> --days <days>
+  set-staff-order-claims --client-id <n> (--on | --off)
   rotate-secret --client-id <n>
   drop-secret --client-id <n> --keep-newest
   add-key --client-id <n> --jwk-file <public key.json>`;
@@ -32,6 +33,8 @@ const OPTIONS = {
   'retention-days': { type: 'string' },
   days: { type: 'string' },
   'keep-newest': { type: 'boolean' },
+  on: { type: 'boolean' },
+  off: { type: 'boolean' },
   'jwk-file': { type: 'string' },
   stage: { type: 'string' },
   region: { type: 'string' },
@@ -86,6 +89,11 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
     case 'set-retention':
       print(await admin.setTenantRetention(required(values, 'client-id'), numberOrText(required(values, 'days'))));
       return;
+    case 'set-staff-order-claims': {
+      if (values.on === values.off) throw new UsageError('set-staff-order-claims needs exactly one of --on and --off');
+      print(await admin.setStaffOrderClaims(required(values, 'client-id'), values.on === true));
+      return;
+    }
     case 'rotate-secret':
       print(await admin.rotateTenantSecret(required(values, 'client-id')));
       err('The new key signs from now on; the old ones verify until `drop-secret --keep-newest`.');

@@ -66,6 +66,14 @@ export const setTenantRetention = (clientId: string, days: unknown) => {
   return update(clientId, (record) => ({ ...record, retention_days }));
 };
 
+/**
+ * Whether agent and vendor tokens need the order in their `order_ids` claim to create its room or
+ * take an empty slot of it (lib/rooms/roomAccess.ts). Warm containers see the change once their
+ * registry cache entry expires.
+ */
+export const setStaffOrderClaims = (clientId: string, required: boolean) =>
+  update(clientId, (record) => ({ ...record, staff_order_claims: required }));
+
 /** A new key first (it signs from now on); the older ones keep verifying until dropped. */
 export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & { signing_keys: number }> => {
   const jwt_secret = newSigningKey();

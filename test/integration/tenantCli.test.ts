@@ -12,7 +12,7 @@ import { createTenantRecord, getTenantRecord, TenantConflict } from '../../lib/s
 import { listTenantRecords } from '../../lib/store/tenants';
 import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { verifyAccessToken } from '../../lib/tenancy/tokens';
-import type { TenantRecord } from '../../lib/tenancy/tenant';
+import { toTenant, type TenantRecord } from '../../lib/tenancy/tenant';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
 
 const exec = promisify(execFile);
@@ -131,6 +131,29 @@ describe('npm run tenant', () => {
     expect((await getTenantRecord(t.id))!.status).toBe('active');
     expect((await tenantCli('set-retention', '--client-id', t.id, '--days', '7')).lines[0]).toEqual(expect.objectContaining({ retention_days: 7 }));
     expect((await getTenantRecord(t.id))!.retention_days).toBe(7);
+  });
+
+  it('turns staff_order_claims on and off (off by default); the tenant the API builds follows it', async () => {
+    const t = fresh();
+    await add(t);
+    expect(toTenant((await getTenantRecord(t.id))!).staffOrderClaims).toBeUndefined();
+    const on = await tenantCli('set-staff-order-claims', '--client-id', t.id, '--on');
+    expect(on.code).toBe(0);
+    expect(on.lines).toEqual([expect.objectContaining({ client_id: t.id, staff_order_claims: true })]);
+    expect((await getTenantRecord(t.id))!.staff_order_claims).toBe(true);
+    expect(toTenant((await getTenantRecord(t.id))!).staffOrderClaims).toBe(true);
+    expect((await tenantCli('show', '--client-id', t.id)).lines[0]).toEqual(expect.objectContaining({ staff_order_claims: true }));
+
+    const off = await tenantCli('set-staff-order-claims', '--client-id', t.id, '--off');
+    expect(off.lines).toEqual([expect.objectContaining({ staff_order_claims: false })]);
+    expect(toTenant((await getTenantRecord(t.id))!).staffOrderClaims).toBeUndefined();
+
+    const before = await getTenantRecord(t.id);
+    expectRefused(await tenantCli('set-staff-order-claims', '--client-id', t.id), /exactly one of --on and --off/, 2);
+    expectRefused(await tenantCli('set-staff-order-claims', '--client-id', t.id, '--on', '--off'), /exactly one of --on and --off/, 2);
+    expectRefused(await tenantCli('set-staff-order-claims', '--on'), /--client-id is required/, 2);
+    expectRefused(await tenantCli('set-staff-order-claims', '--client-id', fresh().id, '--on'), /no tenant with client_id/);
+    expect(await getTenantRecord(t.id)).toEqual(before);
   });
 
   it('rotates: the new key signs, the old one verifies until drop-secret --keep-newest', async () => {
