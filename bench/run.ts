@@ -2,6 +2,7 @@
  * `npm run bench`: units per operation, handler overhead, cold start and cost per million, as one
  * table on stdout and bench/results.json. Progress goes to stderr.
  *   npx tsx bench/run.ts [--rounds 300] [--cold-rounds 41] [--out bench/results.json]
+ * (the cold start alone: npx tsx bench/coldStart.ts [--rounds 21])
  * Times are ratios against a baseline measured in the same run, interleaved with it; the local
  * store (dynalite, in this process) is slower than DynamoDB, so its absolute times mean little.
  */
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalDynamo } from '../scripts/local/dynalite';
 import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
-import { measureColdStart, type ColdStartResult } from './coldStart';
+import { coldStartTable, measureColdStart, type ColdStartResult } from './coldStart';
 import { ASSUMPTIONS, costPerMillion, PRICES, type CostRow } from './cost';
 import type { OperationReport } from './operationUnits';
 import { measureOverhead, type OverheadResult } from './overhead';
@@ -136,22 +137,7 @@ const main = async () => {
       ]),
     ),
   );
-  console.log(`\nCold start: load time as deployed vs a bundle that only builds the DynamoDB client, ${coldStart.rounds} interleaved rounds, a fresh node each`);
-  console.log(
-    table(
-      ['function', 'zip KB', 'bundle KB', 'load ms', 'ratio', 'round ratio', 'CPU ms', 'CPU ratio'],
-      [coldStart.baseline, ...coldStart.functions].map((f) => [
-        f.name,
-        f.zipBytes === null ? '' : (f.zipBytes / 1024).toFixed(0),
-        (f.bundleBytes / 1024).toFixed(0),
-        spread(f.loadMs, 1),
-        f.ratio.toFixed(2),
-        spread(f.roundRatio),
-        spread(f.cpuMs, 1),
-        f.cpuRatio.toFixed(2),
-      ]),
-    ),
-  );
+  console.log(`\n${coldStartTable(coldStart)}`);
   console.log(`\nCost per million (${PRICES.region} prices as of ${PRICES.asOf}; DynamoDB latency ${ASSUMPTIONS.dynamodbLatencyMs} ms per request)`);
   console.log(
     table(

@@ -98,6 +98,10 @@ export const config = {
   get cursorSecretParameter() {
     return env.CURSOR_SECRET_PARAMETER || undefined;
   },
+  /** How long a function uses the cursor secret it fetched before fetching it again: how late a rotation takes effect. */
+  get cursorSecretMaxAgeMs() {
+    return numberFrom(env.CURSOR_SECRET_MAX_AGE_SECONDS, 300) * 1000;
+  },
   /** Where SSM is reached instead of its regional endpoint: the SDK's own variables, honoured as its clients do. */
   get ssmEndpointUrl() {
     return env.AWS_ENDPOINT_URL_SSM || env.AWS_ENDPOINT_URL || undefined;
@@ -109,9 +113,9 @@ export const config = {
 };
 
 /**
- * Where a deployed function's cursor secret comes from (SSM Parameter Store, lib/http/cursorSecret.ts):
- * asked for only when a cursor is made or read, so a request that needs none never loads the SSM
- * client; the source keeps what it fetched for the container's life.
+ * Where a deployed function's cursor secret comes from (SSM Parameter Store, lib/http/cursorSecret.ts
+ * over lib/aws/ssmParameter.ts): asked for only when a cursor is made or read, so a request that
+ * needs none makes no SSM call; the source keeps what it fetched for `cursorSecretMaxAgeMs`.
  */
 let cursorSecretSource: (() => Promise<string>) | undefined;
 

@@ -2,13 +2,10 @@ import type middy from '@middy/core';
 import { cachedSecureParameter, type SsmTransport } from '../aws/ssmParameter';
 import { config, provideCursorSecret } from '../config';
 
-/** How long a fetched cursor secret is used before SSM is asked again, unless told otherwise. */
-export const CURSOR_SECRET_MAX_AGE_MS = 5 * 60_000;
-
 export interface CursorSecretOptions {
   /** The SSM parameter's name; CURSOR_SECRET_PARAMETER by default. */
   parameterName?: string;
-  /** How long a fetched secret is used: a rotated secret takes effect within it. */
+  /** How long a fetched secret is used: a rotated secret takes effect within it. CURSOR_SECRET_MAX_AGE_SECONDS (5 minutes) by default. */
   maxAgeMs?: number;
   /** How SSM is reached; the function's own credentials and connections by default (tests answer in-process). */
   transport?: () => SsmTransport;
@@ -30,7 +27,7 @@ const checkSecret = (parameterName: string) => (value: string) => {
  */
 export const cursorSecretFromSsm = ({
   parameterName = config.cursorSecretParameter,
-  maxAgeMs = CURSOR_SECRET_MAX_AGE_MS,
+  maxAgeMs = config.cursorSecretMaxAgeMs,
   transport,
   now,
 }: CursorSecretOptions = {}): middy.MiddlewareObj[] => {

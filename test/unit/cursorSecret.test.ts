@@ -119,6 +119,35 @@ describe('the cursor secret from SSM Parameter Store', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('takes its maximum age from CURSOR_SECRET_MAX_AGE_SECONDS (5 minutes when unset)', async () => {
+    let now = Date.UTC(2026, 10, 25, 12);
+    let calls = 0;
+    const counting: SsmTransport = {
+      ...inProcessSsm(),
+      handler: {
+        handle: async (request: HttpRequest) => {
+          calls += 1;
+          return inProcessSsm().handler.handle(request);
+        },
+      } as SsmTransport['handler'],
+    };
+    const fetchesAfter = async (ms: number) => {
+      const handler = middy()
+        .use(cursorSecretFromSsm({ parameterName: PARAMETER, transport: () => counting, now: () => now }))
+        .handler(async () => resolveCursorSecret());
+      calls = 0;
+      await handler({}, context());
+      now += ms - 1;
+      await handler({}, context());
+      const before = calls;
+      now += 1;
+      await handler({}, context());
+      return [before, calls];
+    };
+    await withEnv({ CURSOR_SECRET_MAX_AGE_SECONDS: '60' }, async () => expect(await fetchesAfter(60_000)).toEqual([1, 2]));
+    await withEnv({ CURSOR_SECRET_MAX_AGE_SECONDS: undefined }, async () => expect(await fetchesAfter(300_000)).toEqual([1, 2]));
+  });
+
   it('keeps the secret it holds while a refresh fails, and asks SSM again after a pause, not on every request', async () => {
     let now = Date.UTC(2026, 10, 25, 12);
     let answer: 'ok' | 'denied' = 'ok';
