@@ -1,0 +1,188 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { COUNT_NAMES, noCounts, type ErasureCounts, type PersonRef, type RequestedBy } from '../privacy/person';
+import type { ParticipantRole } from '../rooms/chatType';
+import { documentClient } from './client';
+import { conditionHeld } from './conditions';
+import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
+
+/*
+ * The erasure's own items: its progress while it runs (keyed by the person, so a second call
+ * finds and resumes it; deleted when it completes) and the tenant's audit trail of completed
+ * erasures, which names no one.
+ */
+
+/** The erasure of one person while it runs; keyed by the person, deleted when the erasure completes. */
+const erasureProgressKey = (tenant: TenantKeyScope, person: PersonRef): ItemKey => ({
+  pk: `${tenantPrefix(tenant)}PRIVACY#${person.role.toUpperCase()}#${person.userId}`,
+  sk: 'ERASURE',
+});
+
+/** The tenant's privacy audit trail: one partition, one item per completed erasure, named by its id only. */
+const auditPartition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}PRIVACY`;
+const AUDIT_SK_PREFIX = 'ERASURE#';
+
+export interface ErasureProgress {
+  erasure_id: string;
+  requested_by: RequestedBy;
+  requested_date: string;
+  counts: ErasureCounts;
+  /**
+   * The rooms being erased right now (room partition reference → the anonymous id the person
+   * takes there): an erasure resumed after a crash finishes these first, with the same ids,
+   * even where nothing else would find the room again. References are hashes, not personal data.
+   */
+  pending: Record<string, string>;
+}
+
+const countsOf = (item: Record<string, unknown>): ErasureCounts =>
+  Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item[name] ?? 0)])) as unknown as ErasureCounts;
+
+const toProgress = (item: Record<string, unknown>): ErasureProgress => ({
+  erasure_id: String(item.erasure_id),
+  requested_by: item.requested_by as RequestedBy,
+  requested_date: String(item.requested_date),
+  counts: countsOf(item),
+  pending: (item.pending as Record<string, string> | undefined) ?? {},
+});
+
+/** The person's erasure in progress, if one is. */
+export const getErasureProgress = async (tenant: TenantKeyScope, person: PersonRef): Promise<ErasureProgress | undefined> => {
+  const { Item } = await documentClient(tenant).send(
+    new GetCommand({ TableName: config.chatTable, Key: erasureProgressKey(tenant, person), ConsistentRead: true }),
+  );
+  return Item ? toProgress(Item) : undefined;
+};
+
+/**
+ * The person's erasure in progress, or `fresh` started now: one conditional Put. Of two calls at
+ * once, both continue the one that was written first (same id, same audit record).
+ */
+export const startOrResumeErasure = async (
+  tenant: TenantKeyScope,
+  person: PersonRef,
+  fresh: Pick<ErasureProgress, 'erasure_id' | 'requested_by' | 'requested_date'>,
+): Promise<{ progress: ErasureProgress; resumed: boolean }> => {
+  const existing = await getErasureProgress(tenant, person);
+  if (existing) return { progress: existing, resumed: true };
+  const written = await conditionHeld(() =>
+    documentClient(tenant).send(
+      new PutCommand({
+        TableName: config.chatTable,
+        Item: { ...erasureProgressKey(tenant, person), ...fresh, pending: {} },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+  if (written) return { progress: { ...fresh, counts: noCounts(), pending: {} }, resumed: false };
+  const winner = await getErasureProgress(tenant, person);
+  if (!winner) throw new Error('An erasure record vanished between its write and its read');
+  return { progress: winner, resumed: true };
+};
+
+/** The ADD clause of counts (only those above zero), or undefined when there is nothing to add. */
+const addCounts = (counts: Partial<ErasureCounts>) => {
+  const added = COUNT_NAMES.filter((name) => (counts[name] ?? 0) > 0);
+  if (added.length === 0) return undefined;
+  return {
+    clause: `ADD ${added.map((name) => `#${name} :${name}`).join(', ')}`,
+    names: Object.fromEntries(added.map((name) => [`#${name}`, name])),
+    values: Object.fromEntries(added.map((name) => [`:${name}`, counts[name]])),
+  };
+};
+
+/** Add what a step erased to the running counts (one UpdateItem). */
+export const addErasureCounts = async (tenant: TenantKeyScope, person: PersonRef, counts: Partial<ErasureCounts>): Promise<void> => {
+  const add = addCounts(counts);
+  if (!add) return;
+  await documentClient(tenant).send(
+    new UpdateCommand({
+      TableName: config.chatTable,
+      Key: erasureProgressKey(tenant, person),
+      UpdateExpression: add.clause,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: add.names,
+      ExpressionAttributeValues: add.values,
+    }),
+  );
+};
+
+/**
+ * Note that the erasure is entering room `ref`, where the person becomes `anonymousId` unless an
+ * earlier attempt already chose one: the id in force comes back.
+ */
+export const enterRoom = async (tenant: TenantKeyScope, person: PersonRef, ref: string, anonymousId: string): Promise<string> => {
+  const { Attributes } = await documentClient(tenant).send(
+    new UpdateCommand({
+      TableName: config.chatTable,
+      Key: erasureProgressKey(tenant, person),
+      UpdateExpression: 'SET #pending.#ref = if_not_exists(#pending.#ref, :anonymous)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref },
+      ExpressionAttributeValues: { ':anonymous': anonymousId },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return String((Attributes?.pending as Record<string, string>)[ref]);
+};
+
+/** The room is done: it leaves the pending rooms, and the room is counted (one UpdateItem). */
+export const leaveRoom = async (tenant: TenantKeyScope, person: PersonRef, ref: string, counts: Partial<ErasureCounts>): Promise<void> => {
+  const add = addCounts(counts);
+  await documentClient(tenant).send(
+    new UpdateCommand({
+      TableName: config.chatTable,
+      Key: erasureProgressKey(tenant, person),
+      UpdateExpression: `REMOVE #pending.#ref${add ? ` ${add.clause}` : ''}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref, ...add?.names },
+      ...(add && { ExpressionAttributeValues: add.values }),
+    }),
+  );
+};
+
+/** A completed erasure as the audit trail keeps it: no id, name or text of the person. */
+export interface ErasureAudit extends Omit<ErasureProgress, 'pending'> {
+  role: ParticipantRole;
+  completed_date: string;
+}
+
+/**
+ * Record the erasure as complete, then drop its progress item (the last item naming the person).
+ * The audit record is written first and whole, so a crash between the two leaves the progress
+ * item, and the next call completes again into the same audit record.
+ */
+export const completeErasure = async (tenant: TenantKeyScope, person: PersonRef, audit: ErasureAudit): Promise<void> => {
+  const { erasure_id, role, requested_by, requested_date, completed_date, counts } = audit;
+  await documentClient(tenant).send(
+    new PutCommand({
+      TableName: config.chatTable,
+      Item: { pk: auditPartition(tenant), sk: `${AUDIT_SK_PREFIX}${erasure_id}`, erasure_id, role, requested_by, requested_date, completed_date, ...counts },
+    }),
+  );
+  await documentClient(tenant).send(new DeleteCommand({ TableName: config.chatTable, Key: erasureProgressKey(tenant, person) }));
+};
+
+/** The tenant's completed erasures, oldest first (erasure ids sort in time order). */
+export const listErasureAudits = async (tenant: TenantKeyScope): Promise<ErasureAudit[]> => {
+  const audits: ErasureAudit[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
+      new QueryCommand({
+        TableName: config.chatTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': auditPartition(tenant), ':prefix': AUDIT_SK_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of Items) {
+      const { pending: _pending, ...progress } = toProgress(item);
+      audits.push({ ...progress, role: item.role as ParticipantRole, completed_date: String(item.completed_date) });
+    }
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return audits;
+};
+
