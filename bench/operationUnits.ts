@@ -12,6 +12,7 @@ import { config } from '../lib/config';
 import { listMessages } from '../lib/messages/listMessages';
 import { sendMessage } from '../lib/messages/sendMessage';
 import { closeRoom } from '../lib/rooms/closeRoom';
+import { markRoomRead } from '../lib/rooms/markRoomRead';
 import { listRooms } from '../lib/rooms/listRooms';
 import type { Room } from '../lib/rooms/room';
 import { startChat } from '../lib/rooms/startChat';
@@ -31,6 +32,7 @@ export type Operation =
   | 'touch, next minute'
   | 'send'
   | 'send, no client_message_id'
+  | 'mark read'
   | 'close'
   | 'messages page of 50'
   | 'room list of 50'
@@ -60,6 +62,8 @@ export const UNIT_BUDGETS: Record<Operation, { writeUnits: number; readUnits: nu
   // The client_message_id claim (1), the room's one update, which decides the send (2), the message (1).
   send: { writeUnits: 4, readUnits: 0 },
   'send, no client_message_id': { writeUnits: 3, readUnits: 0 },
+  // The message read (to take its read marks), the cursor's one conditional update.
+  'mark read': { writeUnits: 2, readUnits: 1 },
   close: { writeUnits: 2, readUnits: 0 },
   'messages page of 50': { writeUnits: 0, readUnits: 4 },
   'room list of 50': { writeUnits: 0, readUnits: 0.5 * 50 + 1 },
@@ -77,6 +81,7 @@ export const ROUND_TRIP_BUDGETS: Partial<Record<Operation, number>> = {
   touch: 1,
   send: 3,
   'send, no client_message_id': 2,
+  'mark read': 2,
   close: 1,
 };
 
@@ -171,7 +176,8 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
 
     await measure('touch', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(10)));
     await measure('send', () => sendMessage(tenant, agent, room._id, { text: TEXT, client_message_id: `m-${newId()}` }, at(20)));
-    await measure('send, no client_message_id', () => sendMessage(tenant, agent, room._id, { text: TEXT }, at(21)));
+    const { message } = await measure('send, no client_message_id', () => sendMessage(tenant, agent, room._id, { text: TEXT }, at(21)));
+    await measure('mark read', () => markRoomRead(tenant, customer, room._id, { message_id: message._id }));
     await measure('touch, next minute', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(70)));
     await measure('close', () => closeRoom(tenant, agent, room._id, at(80)));
 
