@@ -4,6 +4,7 @@ import { readCursorOf } from '../../lib/rooms/readState';
 import { markRoomRead } from '../../lib/rooms/markRoomRead';
 import { markRoomReadRequest, type MarkRoomReadRequest } from '../../lib/rooms/markRoomReadRequest';
 import { roomPathParams } from '../../lib/rooms/roomParams';
+import type { MarkRoomReadResponse } from '../../lib/rooms/roomSchemas';
 import { toRoomView } from '../../lib/rooms/roomView';
 
 /** POST /api/v1/chat/rooms/{_id}/read — the caller has read up to `message_id` (the cursor only moves forward). */
@@ -13,5 +14,5 @@ export const handler = httpRoute<typeof roomPathParams, MarkRoomReadRequest>({
   tenantFrom: 'token',
 }).handler(async (event) => {
   const { room, role } = await markRoomRead(event.tenant, event.actor, event.params._id, event.body);
-  return json(200, { roomData: toRoomView(room, role), last_read_message_id: readCursorOf(room, role)?.message_id ?? null });
+  return json(200, { roomData: toRoomView(room, role), last_read_message_id: readCursorOf(room, role)?.message_id ?? null } satisfies MarkRoomReadResponse);
 });

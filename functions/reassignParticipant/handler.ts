@@ -7,6 +7,7 @@ import {
   type ReassignParticipantRequest,
 } from '../../lib/rooms/reassignParticipantRequest';
 import { participantRoleOf } from '../../lib/rooms/roomAccess';
+import type { ReassignParticipantResponse } from '../../lib/rooms/roomSchemas';
 import { toRoomView } from '../../lib/rooms/roomView';
 
 /** PUT /api/v1/chat/rooms/{_id}/participants/{role} — an admin gives a room's slot to someone else. */
@@ -16,5 +17,5 @@ export const handler = httpRoute<typeof reassignParticipantParams, ReassignParti
   tenantFrom: 'token',
 }).handler(async (event) => {
   const room = await reassignParticipant(event.tenant, event.actor, event.params._id, event.params.role, event.body.user_id);
-  return json(200, { message: 'Participant reassigned', roomData: toRoomView(room, participantRoleOf(event.actor)), status: 200 });
+  return json(200, { message: 'Participant reassigned', roomData: toRoomView(room, participantRoleOf(event.actor)), status: 200 } satisfies ReassignParticipantResponse);
 });

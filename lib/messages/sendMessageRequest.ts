@@ -16,6 +16,8 @@ export const sendMessageRequest = z.object({
       z.trim(),
       z.refine((text) => characters(text) >= 1, 'must not be empty'),
       z.refine((text) => characters(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`),
+      // The refinements above for the OpenAPI document, whose lengths count code points too.
+      z.meta({ minLength: 1, maxLength: MAX_MESSAGE_CHARACTERS }),
     ),
   client_message_id: z.optional(
     z.string({ error: 'must be a string' }).check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')),

@@ -1,146 +1,158 @@
-import * as z from '../zod';
-import { ERROR_STATUS } from '../errors';
 import packageJson from '../../package.json';
-import { listMessagesParams } from '../messages/listMessagesParams';
-import { sendMessageRequest } from '../messages/sendMessageRequest';
-import { fetchRoomByUserAgentRequest } from '../rooms/fetchRoomByUserAgentRequest';
-import { reassignParticipantParams, reassignParticipantRequest } from '../rooms/reassignParticipantRequest';
-import { markRoomReadRequest } from '../rooms/markRoomReadRequest';
-import { listRoomsParams, roomPathParams } from '../rooms/roomParams';
-import { fetchRoomByUserAgentResponse, markRoomReadResponse, roomResponse, roomsResponse } from '../rooms/roomViewSchema';
-import { startChatRequest } from '../rooms/startChatRequest';
+import { errorResponses, errorSchemas } from './errorResponses';
+import { toJsonSchema, toJsonSchemas } from './jsonSchema';
+import { messageDataSchema } from '../messages/messageSchemas';
+import { lastMessageSchema, participantSchema, roomDataSchema, roomViewSchema, roomWithUsersSchema } from '../rooms/roomSchemas';
+import { errorCodesOf, PARAMETER_DESCRIPTIONS, ROUTES, TAGS, type Route } from './routes';
 
-interface Route {
-  method: 'get' | 'post' | 'put';
-  path: string;
-  /** The serverless.yml function serving the route: client generators name their methods after it. */
-  operationId: string;
-  summary: string;
-  body?: z.ZodMiniType;
-  params?: z.ZodMiniObject;
-  success: number;
-  /** The success body, where documented. */
-  response?: z.ZodMiniType;
-}
-
-/** The routes and the very schemas their handlers validate with: the document cannot drift from the code. */
-export const ROUTES: Route[] = [
-  { method: 'post', path: '/api/v1/chat/startChat', operationId: 'startChat', summary: 'Get or create the room of an order conversation', body: startChatRequest, success: 200 },
-  { method: 'post', path: '/api/room/fetchRoomByUserAgent', operationId: 'fetchRoomByUserAgent', summary: "An agent's rooms with their participants (platform-compatible)", body: fetchRoomByUserAgentRequest, success: 200, response: fetchRoomByUserAgentResponse },
-  { method: 'get', path: '/api/v1/chat/rooms', operationId: 'listRooms', summary: "The caller's rooms, newest activity first", params: listRoomsParams, success: 200, response: roomsResponse },
-  { method: 'get', path: '/api/v1/chat/rooms/{_id}', operationId: 'getRoom', summary: 'One room with its participants', params: roomPathParams, success: 200, response: roomResponse },
-  { method: 'post', path: '/api/v1/chat/rooms/{_id}/messages', operationId: 'sendMessage', summary: 'Send a message (idempotent by client_message_id)', params: roomPathParams, body: sendMessageRequest, success: 201 },
-  { method: 'get', path: '/api/v1/chat/rooms/{_id}/messages', operationId: 'listMessages', summary: 'Page messages, newest first', params: listMessagesParams, success: 200 },
-  { method: 'post', path: '/api/v1/chat/rooms/{_id}/close', operationId: 'closeRoom', summary: 'Close a room', params: roomPathParams, success: 200 },
-  {
-    method: 'post',
-    path: '/api/v1/chat/rooms/{_id}/read',
-    operationId: 'markRoomRead',
-    summary: 'Mark the room read up to a message (participants only; the cursor only moves forward)',
-    params: roomPathParams,
-    body: markRoomReadRequest,
-    success: 200,
-    response: markRoomReadResponse,
-  },
-  {
-    method: 'put',
-    path: '/api/v1/chat/rooms/{_id}/participants/{role}',
-    operationId: 'reassignParticipant',
-    summary: "Give a room's slot to another user (admin only; the previous holder loses access)",
-    params: reassignParticipantParams,
-    body: reassignParticipantRequest,
-    success: 200,
-  },
-];
-
-const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output' = 'input') => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
-
-const parameters = (route: Route) => {
-  if (!route.params) return [];
-  const schema = jsonSchema(route.params) as { properties: Record<string, object>; required?: string[] };
-  return Object.entries(schema.properties).map(([name, property]) => {
-    const inPath = route.path.includes(`{${name}}`);
-    return { name, in: inPath ? 'path' : 'query', required: inPath || (schema.required ?? []).includes(name), schema: property };
-  });
-};
-
-const errorBody = {
-  type: 'object',
-  required: ['message', 'status', 'code'],
-  properties: {
-    message: { type: 'string' },
-    status: { type: 'integer' },
-    code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
-    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-  },
-};
-
-/** Sent with 429 and 503: when the request may be sent again. */
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before sending again', schema: { type: 'integer', minimum: 1 } } };
+type JsonSchema = Record<string, any>;
 
 /** The route serving this document: public (no token), cacheable. */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
+/** The route serving the WebSocket API's AsyncAPI document. */
+export const ASYNCAPI_PATH = '/api/v1/asyncapi.json';
+
 export interface DocumentOptions {
-  /** Where the API answers; the served document names the host it was fetched from. */
+  /** Where the API answers: the configured public base URL (lib/openapi/serverUrl.ts). */
   serverUrl?: string;
 }
 
 const jsonContent = (schema: object) => ({ 'application/json': { schema } });
 
+/** The headers the published page sends with every request; the service needs none of them. */
+const PLATFORM_HEADERS = [
+  { name: 'client', description: "The tenant's code, as the platform's clients send it; the tenant is named by the body" },
+  { name: 'language', description: 'A language id, as the platform\'s clients send it' },
+  { name: 'currency', description: 'A currency code, as the platform\'s clients send it' },
+].map(({ name, description }) => ({ name, in: 'header', required: false, description: `${description}. Accepted and ignored.`, schema: { type: 'string' } }));
+
+const parameters = (route: Route) => {
+  const platform = route.tag === 'Platform' ? PLATFORM_HEADERS : [];
+  if (!route.params) return platform;
+  const schema = toJsonSchema(route.params, 'input') as { properties: Record<string, JsonSchema>; required?: string[] };
+  return [
+    ...Object.entries(schema.properties).map(([name, { description, ...property }]) => {
+      const inPath = route.path.includes(`{${name}}`);
+      return {
+        name,
+        in: inPath ? 'path' : 'query',
+        required: inPath || (schema.required ?? []).includes(name),
+        description: description ?? PARAMETER_DESCRIPTIONS[`${route.operationId} ${name}`] ?? PARAMETER_DESCRIPTIONS[name] ?? name,
+        schema: property,
+      };
+    }),
+    ...platform,
+  ];
+};
+
+const NOT_STORED = { 'Cache-Control': { description: 'Chat data is personal: never stored', schema: { type: 'string', const: 'no-store' } } };
+
+const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** The parts of the bodies several operations share, each written once under its name. */
+const SHARED_SCHEMAS = {
+  RoomData: roomDataSchema,
+  Participant: participantSchema,
+  RoomWithUsers: roomWithUsersSchema,
+  LastMessage: lastMessageSchema,
+  RoomView: roomViewSchema,
+  MessageData: messageDataSchema,
+};
+
+/** Request bodies as `<OperationId>Request`, success bodies as `<OperationId>Response`. */
+const bodySchemas = () => ({
+  ...toJsonSchemas(Object.fromEntries(ROUTES.flatMap((route) => (route.body ? [[`${pascal(route.operationId)}Request`, route.body]] : []))), 'input'),
+  ...toJsonSchemas(
+    { ...SHARED_SCHEMAS, ...Object.fromEntries(ROUTES.map((route) => [`${pascal(route.operationId)}Response`, route.success.body])) },
+    'output',
+  ),
+});
+
+const operation = (route: Route) => ({
+  operationId: route.operationId,
+  tags: [route.tag],
+  summary: route.summary,
+  description: route.description,
+  parameters: parameters(route),
+  ...(route.body && { requestBody: { required: true, content: jsonContent(ref(`${pascal(route.operationId)}Request`)) } }),
+  responses: {
+    [route.success.status]: {
+      description: route.success.description,
+      headers: NOT_STORED,
+      content: jsonContent(ref(`${pascal(route.operationId)}Response`)),
+    },
+    ...errorResponses(errorCodesOf(route)),
+  },
+});
+
+/** The two documents themselves: public, the same for everyone, cacheable for five minutes. */
+const documentOperation = (operationId: string, summary: string, body: JsonSchema) => ({
+  get: {
+    operationId,
+    tags: ['Documents'],
+    summary,
+    description: 'Public (no token), generated from the schemas the handlers validate with and answer by.',
+    security: [],
+    responses: {
+      200: {
+        description: summary,
+        headers: { 'Cache-Control': { description: 'Five minutes', schema: { type: 'string', const: 'public, max-age=300' } } },
+        content: jsonContent(body),
+      },
+      // These routes answer no 4XX of their own; the stage's throttling is API Gateway's.
+      429: {
+        description: "The stage's request rate is exceeded; API Gateway answers before the function runs",
+        content: jsonContent({ type: 'object', required: ['message'], properties: { message: { type: 'string', const: 'Too Many Requests' } } }),
+      },
+      ...errorResponses(['INTERNAL_ERROR']),
+    },
+  },
+});
+
+const SECURITY_SCHEMES = {
+  bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "`Authorization: Bearer <jwt>`: a JWT signed with the tenant's key" },
+  token: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'The same JWT without `Bearer `, as the published startChat page sends it (`Authorization: {{Authorization}}`)',
+  },
+};
+
 /**
- * OpenAPI 3.1 for the HTTP API, composed from the zod schemas the handlers validate with. It lives
- * outside lib/http: it knows every use case's schema, which the transport layer must not.
+ * OpenAPI 3.1 for the HTTP API, composed from the zod schemas the handlers validate with (requests)
+ * and answer by (responses) and from the error catalogue. It lives outside lib/http: it knows every
+ * use case's schema, which the transport layer must not.
  */
 export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: DocumentOptions = {}) => ({
   openapi: '3.1.0',
   info: {
     title: 'chat-rooms',
     version: packageJson.version,
-    description: 'Multi-tenant chat rooms for marketplace orders.',
+    description: `Multi-tenant chat rooms for marketplace orders. Events of the rooms arrive over a WebSocket, described by the AsyncAPI document at \`${ASYNCAPI_PATH}\`.`,
+    contact: { name: 'chat-rooms maintainers' },
     license: { name: packageJson.license, identifier: packageJson.license },
   },
   servers: [{ url: serverUrl }],
-  components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (per-tenant key)' } },
-    schemas: { Error: errorBody },
-  },
-  security: [{ bearer: [] }],
+  tags: TAGS,
+  components: { securitySchemes: SECURITY_SCHEMES, schemas: { ...bodySchemas(), ...errorSchemas() } },
+  security: [{ bearer: [] }, { token: [] }],
   paths: {
     ...ROUTES.reduce<Record<string, Record<string, unknown>>>((paths, route) => {
-      const errorResponse = { description: 'Error', content: jsonContent({ $ref: '#/components/schemas/Error' }) };
-      paths[route.path] = {
-        ...paths[route.path],
-        [route.method]: {
-          operationId: route.operationId,
-          summary: route.summary,
-          parameters: parameters(route),
-          ...(route.body && { requestBody: { required: true, content: jsonContent(jsonSchema(route.body)) } }),
-          responses: {
-            [route.success]: {
-              description: 'Success',
-              ...(route.response && { content: jsonContent(jsonSchema(route.response, 'output')) }),
-            },
-            '4XX': errorResponse,
-            '503': { ...errorResponse, description: 'The store is failing (throttled, unreachable); send again after Retry-After seconds', headers: RETRY_AFTER },
-          },
-        },
-      };
+      paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
       return paths;
     }, {}),
-    [OPENAPI_PATH]: {
-      get: {
-        operationId: 'getOpenApiDocument',
-        summary: 'This document',
-        security: [],
-        responses: {
-          200: { description: 'The OpenAPI document', content: jsonContent({ type: 'object' }) },
-          '4XX': { description: 'Error', content: jsonContent({ $ref: '#/components/schemas/Error' }) },
-        },
-      },
-    },
+    [OPENAPI_PATH]: documentOperation('getOpenApiDocument', 'This OpenAPI document', {
+      type: 'object',
+      required: ['openapi', 'info', 'paths'],
+      properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' } },
+    }),
+    [ASYNCAPI_PATH]: documentOperation('getAsyncApiDocument', 'The AsyncAPI 3.0 document of the WebSocket API', {
+      type: 'object',
+      required: ['asyncapi', 'info', 'channels'],
+      properties: { asyncapi: { const: '3.0.0' }, info: { type: 'object' }, channels: { type: 'object' } },
+    }),
   } as Record<string, Record<string, unknown>>,
 });

@@ -1,4 +1,5 @@
 import type { ChatType, ParticipantRole } from './chatType';
+import type { Role } from '../tenancy/tenant';
 import type { RoomReadState } from './readState';
 
 /** A participant as stored inside its room (one per filled slot). */
@@ -18,7 +19,7 @@ export interface LastMessage {
   _id: string;
   text: string;
   sender_id: string;
-  sender_type: string;
+  sender_type: Role;
   created_date: string;
 }
 

@@ -1,0 +1,60 @@
+/**
+ * The WebSocket's frames as zod schemas: the AsyncAPI document is generated from them, and the
+ * contract tests validate every frame a test receives against what they generate.
+ */
+import * as z from '../zod';
+import type { ErrorCode } from '../errors';
+import { messageDataSchema } from '../messages/messageSchemas';
+import { PARTICIPANT_ROLES } from '../rooms/chatType';
+import { messageIdText, platformIdText, roomDataSchema } from '../rooms/roomSchemas';
+
+const eventId = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.describe(
+      'Names the fact the event reports, not its delivery: the same fact published again carries the same id, so a client drops ids it has seen',
+    ),
+  );
+
+/** The room as it is after the change: the published roomData. */
+const roomData = roomDataSchema;
+
+export const messageCreatedEvent = z.object({
+  event: z.literal('message.created'),
+  event_id: eventId,
+  roomData,
+  messageData: messageDataSchema,
+});
+
+export const roomReadEvent = z.object({
+  event: z.literal('room.read'),
+  event_id: eventId,
+  roomData,
+  reader: z.object({ user_type: z.enum(PARTICIPANT_ROLES), user_id: platformIdText }).check(z.describe('The participant who read')),
+  message_id: messageIdText.check(z.describe('The newest message the reader has read')),
+});
+
+export const roomClosedEvent = z.object({ event: z.literal('room.closed'), event_id: eventId, roomData });
+
+export const roomOpenedEvent = z.object({ event: z.literal('room.opened'), event_id: eventId, roomData });
+
+export const pongEvent = z.object({ event: z.literal('pong') });
+
+const FRAME_ERRORS = ['INVALID_JSON', 'VALIDATION_ERROR', 'TOKEN_EXPIRED'] as const satisfies readonly ErrorCode[];
+
+export const errorFrame = z.object({
+  event: z.literal('error'),
+  code: z
+    .enum(FRAME_ERRORS)
+    .check(z.describe('INVALID_JSON: the frame is not JSON; VALIDATION_ERROR: not a known action; TOKEN_EXPIRED: reconnect with a new token')),
+  message: z.string(),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+
+/** What a client may send: only a keep-alive (the route key is `action`). */
+export const pingAction = z.object({ action: z.literal('ping') });
+
+export type RealtimeEventBody = z.output<
+  typeof messageCreatedEvent | typeof roomReadEvent | typeof roomClosedEvent | typeof roomOpenedEvent
+>;
