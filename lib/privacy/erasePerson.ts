@@ -1,6 +1,13 @@
 import { ulid } from 'ulid';
 import { batchDelete } from '../store/cleanup';
-import { addErasureCounts, completeErasure, getErasureProgress, startOrResumeErasure, type ErasureProgress } from '../store/erasures';
+import {
+  addErasureCounts,
+  completeErasure,
+  ErasureCompletedElsewhere,
+  getErasureProgress,
+  startOrResumeErasure,
+  type ErasureProgress,
+} from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
 import { queryIndexedRoomRefs, queryPersonConnections } from '../store/privacy';
 import type { Actor } from '../tenancy/tenant';
@@ -50,14 +57,7 @@ const eraseIndexedRooms = async (context: RoomErasureContext): Promise<'done' | 
   }
 };
 
-/**
- * Erase one person of one tenant: their connections, then every room they are erased from (an
- * interrupted one first, then the named ones, then their index's), then the audit record. Until
- * the last step the progress record exists and the answer is `in_progress`; only a run that found
- * nothing left reports `complete`. Another tenant's person with the same id is never read: every
- * key is the tenant's.
- */
-export const erasePerson = async (tenant: TenantKeyScope, person: PersonRef, options: ErasePersonOptions): Promise<ErasureData> => {
+const eraseOnce = async (tenant: TenantKeyScope, person: PersonRef, options: ErasePersonOptions): Promise<ErasureData> => {
   const now = options.now ?? new Date();
   const { progress } = await startOrResumeErasure(tenant, person, {
     erasure_id: ulid(now.getTime()),
@@ -88,10 +88,28 @@ export const erasePerson = async (tenant: TenantKeyScope, person: PersonRef, opt
   }
   if ((await eraseIndexedRooms(context)) === 'interrupted') return stopped();
 
-  const final = (await getErasureProgress(tenant, person)) ?? progress;
+  const final = await getErasureProgress(tenant, person);
+  if (!final) throw new ErasureCompletedElsewhere();
   const completedDate = new Date().toISOString();
   await completeErasure(tenant, person, { ...final, role: person.role, completed_date: completedDate });
   return resultOf(person, final, completedDate);
+};
+
+/**
+ * Erase one person of one tenant: their connections, then every room they are erased from (an
+ * interrupted one first, then the named ones, then their index's), then the audit record. Until
+ * the last step the progress record exists and the answer is `in_progress`; only a run that found
+ * nothing left reports `complete`. Another tenant's person with the same id is never read: every
+ * key is the tenant's.
+ */
+export const erasePerson = async (tenant: TenantKeyScope, person: PersonRef, options: ErasePersonOptions): Promise<ErasureData> => {
+  // A concurrent run completed the erasure under this one: start over, to erase whatever it could not have seen.
+  try {
+    return await eraseOnce(tenant, person, options);
+  } catch (error) {
+    if (!(error instanceof ErasureCompletedElsewhere)) throw error;
+    return eraseOnce(tenant, person, options);
+  }
 };
 
 /** `POST /api/v1/chat/privacy/erasures`: a tenant admin erases one person, within the time the request has. */

@@ -3,7 +3,7 @@ import { config } from '../config';
 import { COUNT_NAMES, noCounts, type ErasureCounts, type PersonRef, type RequestedBy } from '../privacy/person';
 import type { ParticipantRole } from '../rooms/chatType';
 import { documentClient } from './client';
-import { conditionHeld } from './conditions';
+import { conditionHeld, unlessConditionFails } from './conditions';
 import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
 
 /*
@@ -80,6 +80,24 @@ export const startOrResumeErasure = async (
   return { progress: winner, resumed: true };
 };
 
+/**
+ * The person's erasure record went while this run was using it: a concurrent run of the same
+ * erasure completed it. The run starts over (finding whatever is left, most likely nothing).
+ */
+export class ErasureCompletedElsewhere extends Error {
+  override readonly name = 'ErasureCompletedElsewhere';
+  constructor() {
+    super('The erasure was completed by a concurrent run');
+  }
+}
+
+/** A write to the progress record, conditional on it still existing (it is never recreated by accident). */
+const onProgress = async <T>(write: () => Promise<T>): Promise<T> => {
+  const result = await unlessConditionFails(write);
+  if (result === undefined) throw new ErasureCompletedElsewhere();
+  return result;
+};
+
 /** The ADD clause of counts (only those above zero), or undefined when there is nothing to add. */
 const addCounts = (counts: Partial<ErasureCounts>) => {
   const added = COUNT_NAMES.filter((name) => (counts[name] ?? 0) > 0);
@@ -95,15 +113,17 @@ const addCounts = (counts: Partial<ErasureCounts>) => {
 export const addErasureCounts = async (tenant: TenantKeyScope, person: PersonRef, counts: Partial<ErasureCounts>): Promise<void> => {
   const add = addCounts(counts);
   if (!add) return;
-  await documentClient(tenant).send(
-    new UpdateCommand({
-      TableName: config.chatTable,
-      Key: erasureProgressKey(tenant, person),
-      UpdateExpression: add.clause,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: add.names,
-      ExpressionAttributeValues: add.values,
-    }),
+  await onProgress(() =>
+    documentClient(tenant).send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: erasureProgressKey(tenant, person),
+        UpdateExpression: add.clause,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: add.names,
+        ExpressionAttributeValues: add.values,
+      }),
+    ),
   );
 };
 
@@ -112,16 +132,18 @@ export const addErasureCounts = async (tenant: TenantKeyScope, person: PersonRef
  * earlier attempt already chose one: the id in force comes back.
  */
 export const enterRoom = async (tenant: TenantKeyScope, person: PersonRef, ref: string, anonymousId: string): Promise<string> => {
-  const { Attributes } = await documentClient(tenant).send(
-    new UpdateCommand({
-      TableName: config.chatTable,
-      Key: erasureProgressKey(tenant, person),
-      UpdateExpression: 'SET #pending.#ref = if_not_exists(#pending.#ref, :anonymous)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref },
-      ExpressionAttributeValues: { ':anonymous': anonymousId },
-      ReturnValues: 'UPDATED_NEW',
-    }),
+  const { Attributes } = await onProgress(() =>
+    documentClient(tenant).send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: erasureProgressKey(tenant, person),
+        UpdateExpression: 'SET #pending.#ref = if_not_exists(#pending.#ref, :anonymous)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref },
+        ExpressionAttributeValues: { ':anonymous': anonymousId },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ),
   );
   return String((Attributes?.pending as Record<string, string>)[ref]);
 };
@@ -129,15 +151,17 @@ export const enterRoom = async (tenant: TenantKeyScope, person: PersonRef, ref: 
 /** The room is done: it leaves the pending rooms, and the room is counted (one UpdateItem). */
 export const leaveRoom = async (tenant: TenantKeyScope, person: PersonRef, ref: string, counts: Partial<ErasureCounts>): Promise<void> => {
   const add = addCounts(counts);
-  await documentClient(tenant).send(
-    new UpdateCommand({
-      TableName: config.chatTable,
-      Key: erasureProgressKey(tenant, person),
-      UpdateExpression: `REMOVE #pending.#ref${add ? ` ${add.clause}` : ''}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref, ...add?.names },
-      ...(add && { ExpressionAttributeValues: add.values }),
-    }),
+  await onProgress(() =>
+    documentClient(tenant).send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: erasureProgressKey(tenant, person),
+        UpdateExpression: `REMOVE #pending.#ref${add ? ` ${add.clause}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#pending': 'pending', '#ref': ref, ...add?.names },
+        ...(add && { ExpressionAttributeValues: add.values }),
+      }),
+    ),
   );
 };
 
