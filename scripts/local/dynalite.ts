@@ -32,7 +32,7 @@ const isAlive = (pid: number): boolean => {
  * fail cleanly: dynalite throws "Database is closed" from a callback on the first request and the
  * process dies. This turns that into a clear error up front. Returns the release function.
  */
-const claimDirectory = async (dir: string): Promise<() => Promise<void>> => {
+export const claimDirectory = async (dir: string): Promise<() => Promise<void>> => {
   const file = `${dir}.pid`;
   for (;;) {
     try {
