@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { batchDelete } from '../store/cleanup';
 import {
   addErasureCounts,
   completeErasure,
@@ -9,11 +8,12 @@ import {
   type ErasureProgress,
 } from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
-import { queryIndexedRoomRefs, queryPersonConnections } from '../store/privacy';
+import { deleteItems, queryIndexedRoomRefs, queryPersonConnections } from '../store/privacy';
 import type { Actor } from '../tenancy/tenant';
 import { eraseFromRoom, type RoomErasureContext, type RoomSource } from './eraseRoom';
 import { adminOnly, noCounts, roomRefsOf, type PersonRef, type RequestedBy } from './person';
-import type { ErasePersonRequest, ErasureData } from './privacyRequests';
+import type { ErasePersonRequest } from './privacyRequests';
+import type { ErasureData } from './privacySchemas';
 
 export interface ErasePersonOptions {
   /** Room partitions to erase the person from that their index may not find (rooms they were reassigned out of). */
@@ -74,7 +74,7 @@ const eraseOnce = async (tenant: TenantKeyScope, person: PersonRef, options: Era
 
   const connections = await queryPersonConnections(tenant, person);
   if (connections.length > 0) {
-    await batchDelete(tenant, connections.map((connection) => connection.key));
+    await deleteItems(tenant, connections.map((connection) => connection.key));
     await addErasureCounts(tenant, person, { connections: connections.length });
   }
 

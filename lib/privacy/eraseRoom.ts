@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors';
 import { SLOT_OF_ROLE } from '../rooms/chatType';
-import { batchDelete } from '../store/cleanup';
 import { addErasureCounts, enterRoom, leaveRoom } from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
-import { eraseFromRoomItem, eraseMessage, lockSlot, queryPersonClaimKeys, queryPersonMessages, readRoomOfPerson } from '../store/privacy';
+import { deleteItems, eraseFromRoomItem, eraseMessage, lockSlot, queryPersonClaimKeys, queryPersonMessages, readRoomOfPerson } from '../store/privacy';
 import type { PersonRef } from './person';
 
 /**
@@ -35,6 +34,9 @@ export type RoomSource = 'index' | 'named' | 'pending';
 /** Writes in flight at once while messages are erased (one UpdateItem each). */
 const PARALLEL_WRITES = 10;
 
+/** Messages examined per page, so the time left is looked at every few dozen writes. */
+const MESSAGES_PAGE = 200;
+
 const busy = () => new AppError('SERVICE_UNAVAILABLE', 'A room of this person is changing right now; send the request again', undefined, { retryAfterSeconds: 1 });
 
 /** Their messages in the partition become tombstones; the number erased (a repeat erases none). */
@@ -44,7 +46,7 @@ const eraseMessages = async (context: RoomErasureContext, ref: string, anonymous
   let startKey: Record<string, unknown> | undefined;
   do {
     if (context.outOfTime()) return 'interrupted';
-    const page = await queryPersonMessages(tenant, ref, person, startKey);
+    const page = await queryPersonMessages(tenant, ref, person, startKey, MESSAGES_PAGE);
     let erased = 0;
     for (let start = 0; start < page.messages.length; start += PARALLEL_WRITES) {
       const batch = page.messages.slice(start, start + PARALLEL_WRITES);
@@ -119,7 +121,7 @@ export const eraseFromRoom = async (context: RoomErasureContext, ref: string, so
   const messages = await eraseMessages(context, ref, anonymousId);
   if (messages === 'interrupted') return 'interrupted';
   const claims = await queryPersonClaimKeys(tenant, ref, person);
-  if (claims.length > 0) await batchDelete(tenant, claims);
+  if (claims.length > 0) await deleteItems(tenant, claims);
   if (await eraseRoomItem(context, ref, anonymousId)) touched = true;
   touched ||= messages > 0 || claims.length > 0;
   await leaveRoom(tenant, person, ref, { rooms: touched ? 1 : 0, client_message_ids: claims.length });

@@ -12,8 +12,8 @@ import {
 } from '../store/privacy';
 import type { TenantKeyScope } from '../store/keys';
 import type { Actor } from '../tenancy/tenant';
-import { adminOnly, roomRefsOf, type PersonRef } from './person';
-import { PERSON_EXPORT_FORMAT, type ExportedMessage, type ExportedRoom, type PersonExport } from './personExport';
+import { adminOnly, PERSON_EXPORT_FORMAT, roomRefsOf, type PersonRef } from './person';
+import type { ExportedMessage, ExportedRoom, PersonExport } from './privacySchemas';
 import type { ExportPersonRequest } from './privacyRequests';
 
 /** Every message the person sent in the room's partition, oldest first. */

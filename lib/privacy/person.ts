@@ -13,6 +13,9 @@ export interface PersonRef {
   userId: string;
 }
 
+/** The `format` of a person's export document (lib/privacy/privacySchemas.ts describes it). */
+export const PERSON_EXPORT_FORMAT = 'chat-rooms/person-export/v1';
+
 /** Who asked for an erasure: a tenant admin over HTTP, or an operator at the CLI. */
 export interface RequestedBy {
   via: 'http' | 'cli';

@@ -4,7 +4,6 @@ import { platformId } from '../ids';
 import { cursorParam, limitParam } from '../paging/params';
 import { PARTICIPANT_ROLES } from '../rooms/chatType';
 import { roomIdParam } from '../rooms/roomParams';
-import { personExport } from './personExport';
 
 /** Rooms a request may name besides those the person's index finds (rooms they were reassigned out of). */
 export const MAX_NAMED_ROOMS = 100;
@@ -44,32 +43,3 @@ export const erasePersonRequest = z.object({ role, user_id: platformId, room_ids
 
 export type ExportPersonRequest = z.output<typeof exportPersonRequest>;
 export type ErasePersonRequest = z.output<typeof erasePersonRequest>;
-
-export const exportPersonResponse = z.object({
-  message: z.string(),
-  exportData: personExport,
-  next_cursor: z.nullable(z.string()).check(z.describe('Send it back (with role and user_id) for the next page of rooms; null on the last page')),
-  status: z.literal(200),
-});
-
-const count = z.int().check(z.nonnegative());
-
-export const erasureData = z.object({
-  erasure_id: z.string().check(z.describe('Names the audit record of this erasure')),
-  status: z
-    .enum(['complete', 'in_progress'])
-    .check(z.describe('in_progress: the time of one request ran out; send the same request again to continue')),
-  role,
-  requested_by: z.object({ via: z.enum(['http', 'cli']), role: z.optional(z.string()), user_id: z.optional(z.string()) }),
-  requested_date: z.string(),
-  completed_date: z.nullable(z.string()),
-  counts: z.object({ rooms: count, messages: count, client_message_ids: count, connections: count }),
-});
-
-export const erasePersonResponse = z.object({
-  message: z.string(),
-  erasureData,
-  status: z.union([z.literal(200), z.literal(202)]),
-});
-
-export type ErasureData = z.output<typeof erasureData>;

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { Message } from '../messages/message';
 import { senderKey } from '../messages/sendRate';
@@ -118,6 +118,8 @@ export const queryPersonMessages = async (
   ref: string,
   person: PersonRef,
   startKey: Record<string, unknown> | undefined,
+  /** Messages of the room examined by this page (theirs or not); up to 1 MB of them when absent. */
+  limit?: number,
 ): Promise<{ messages: StoredMessage[]; next?: Record<string, unknown> }> => {
   const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
     new QueryCommand({
@@ -126,6 +128,7 @@ export const queryPersonMessages = async (
       FilterExpression: 'sender_id = :userId AND sender_type = :role',
       ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': MESSAGE_SK_PREFIX, ':userId': person.userId, ':role': person.role },
       ConsistentRead: true,
+      Limit: limit,
       ExclusiveStartKey: startKey,
     }),
   );
@@ -289,4 +292,22 @@ export const queryPersonConnections = async (tenant: TenantKeyScope, person: Per
     startKey = LastEvaluatedKey;
   } while (startKey);
   return connections;
+};
+
+/** Deletes in flight at once. */
+const PARALLEL_DELETES = 10;
+
+/**
+ * Delete items of the tenant one DeleteItem each (deleting an absent item is a success): the few
+ * claims and connections of one person. One item per request keeps the tenant role's permissions
+ * to keyed single-item writes; a batch would need BatchWriteItem too.
+ */
+export const deleteItems = async (tenant: TenantKeyScope, keys: readonly ItemKey[]): Promise<void> => {
+  for (let start = 0; start < keys.length; start += PARALLEL_DELETES) {
+    await Promise.all(
+      keys
+        .slice(start, start + PARALLEL_DELETES)
+        .map((key) => documentClient(tenant).send(new DeleteCommand({ TableName: config.chatTable, Key: { pk: key.pk, sk: key.sk } }))),
+    );
+  }
 };

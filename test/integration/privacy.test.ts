@@ -4,7 +4,7 @@ import { erasePerson } from '../../lib/privacy/erasePerson';
 import { exportPerson, exportPersonPage } from '../../lib/privacy/exportPerson';
 import { isAnonymousId } from '../../lib/privacy/eraseRoom';
 import { roomRefsOf } from '../../lib/privacy/person';
-import { personExport } from '../../lib/privacy/personExport';
+import { personExport } from '../../lib/privacy/privacySchemas';
 import { getRoom } from '../../lib/rooms/getRoom';
 import { listRooms } from '../../lib/rooms/listRooms';
 import { listRoomsParams } from '../../lib/rooms/roomParams';

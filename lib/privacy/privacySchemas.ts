@@ -1,12 +1,16 @@
 import * as z from '../zod';
 import { CHAT_TYPES, PARTICIPANT_ROLES } from '../rooms/chatType';
+import { PERSON_EXPORT_FORMAT } from './person';
 
 /**
+ * The privacy routes' response bodies as zod schemas (the OpenAPI document is generated from them,
+ * the handlers' outputs are typed by them; type-only imports, so no handler loads them).
+ *
  * The documented format of a person's export (`npm run privacy -- export`, `POST
  * /api/v1/chat/privacy/exports`): what the service stores of one person of one tenant. Other
  * participants' messages and profiles are theirs, not this person's, and are not included.
  */
-export const PERSON_EXPORT_FORMAT = 'chat-rooms/person-export/v1';
+
 
 const text = (description: string) => z.string().check(z.describe(description));
 
@@ -70,3 +74,34 @@ export const personExport = z.object({
 export type PersonExport = z.output<typeof personExport>;
 export type ExportedRoom = z.output<typeof exportedRoom>;
 export type ExportedMessage = z.output<typeof exportedMessage>;
+
+export const exportPersonResponse = z.object({
+  message: z.string(),
+  exportData: personExport,
+  next_cursor: z.nullable(z.string()).check(z.describe('Send it back (with role and user_id) for the next page of rooms; null on the last page')),
+  status: z.literal(200),
+});
+
+const count = z.int().check(z.nonnegative());
+
+export const erasureData = z.object({
+  erasure_id: z.string().check(z.describe('Names the audit record of this erasure')),
+  status: z
+    .enum(['complete', 'in_progress'])
+    .check(z.describe('in_progress: the time of one request ran out; send the same request again to continue')),
+  role: z.enum(PARTICIPANT_ROLES),
+  requested_by: z.object({ via: z.enum(['http', 'cli']), role: z.optional(z.string()), user_id: z.optional(z.string()) }),
+  requested_date: z.string(),
+  completed_date: z.nullable(z.string()),
+  counts: z.object({ rooms: count, messages: count, client_message_ids: count, connections: count }),
+});
+
+export const erasePersonResponse = z.object({
+  message: z.string(),
+  erasureData,
+  status: z.union([z.literal(200), z.literal(202)]),
+});
+
+export type ErasureData = z.output<typeof erasureData>;
+export type ExportPersonResponse = z.output<typeof exportPersonResponse>;
+export type ErasePersonResponse = z.output<typeof erasePersonResponse>;

@@ -1,0 +1,113 @@
+/**
+ * A person's chat data on request (docs/privacy.md):
+ *   npm run --silent privacy -- export <client_id> <role> <user_id> [--out <file.json>] [--room <_id>]... [--scan]
+ *   npm run --silent privacy -- erase <client_id> <role> <user_id> [--room <_id>]... [--scan] [--requested-by <operator>]
+ *   npm run --silent privacy -- audit <client_id>
+ * Targets the store of `npm start` by default, DYNAMODB_ENDPOINT when set, or a deployed stage with
+ * `--stage` (AWS credentials and region from the environment). Results are JSON lines on stdout;
+ * notes go to stderr; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import * as z from '../lib/zod';
+import { targetRegistry } from './registryTarget';
+import type { CliOutput } from './tenant';
+
+const USAGE = `usage: npm run --silent privacy -- <command> [--stage <name>] [--region <region>]
+  export <client_id> <role> <user_id> [--out <file.json>] [--room <_id>]... [--scan]
+  erase <client_id> <role> <user_id> [--room <_id>]... [--scan] [--requested-by <operator>]
+  audit <client_id>
+role: agent, user or vendor. --room names a room the person was reassigned out of (their role's
+index only finds the rooms whose slot is theirs); --scan finds such rooms by reading the whole
+table (every tenant's items: slow and costly on a large table).`;
+
+/** A mistake in the command line: the usage is worth showing. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  out: { type: 'string' },
+  room: { type: 'string', multiple: true },
+  scan: { type: 'boolean' },
+  'requested-by': { type: 'string' },
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+const personOf = (args: string[], values: Values) => {
+  if (args.length !== 3) throw new UsageError(`expected <client_id> <role> <user_id>, got ${args.length} argument(s)`);
+  const [client_id, role, user_id] = args as [string, string, string];
+  return { client_id, role: role as 'user', user_id, ...(values.room && { room_ids: values.room }) };
+};
+
+const run = async (command: string | undefined, args: string[], values: Values, { out, err }: CliOutput): Promise<void> => {
+  const print = (value: unknown) => out(JSON.stringify(value));
+  const operator = await import('../lib/privacy/privacyOperator');
+  const options = {
+    scan: values.scan ?? false,
+    onScan: ({ itemsRead, rooms }: { itemsRead: number; rooms: number }) =>
+      err(`scan: read ${itemsRead} items of the table, found ${rooms} room(s) holding the person's data`),
+  };
+  switch (command) {
+    case 'export': {
+      const exported = await operator.exportPersonData(personOf(args, values), options);
+      const summary = { rooms: exported.rooms.length, messages: exported.rooms.reduce((sum, room) => sum + room.messages.length, 0) };
+      if (values.out === undefined) return print(exported);
+      await writeFile(values.out, `${JSON.stringify(exported, null, 2)}\n`, { mode: 0o600 });
+      return print({ out: values.out, ...summary });
+    }
+    case 'erase':
+      if (values.out !== undefined) throw new UsageError('--out is for export');
+      return print(await operator.erasePersonData({ ...personOf(args, values), requested_by: values['requested-by'] }, options));
+    case 'audit':
+      if (args.length !== 1) throw new UsageError(`expected <client_id>, got ${args.length} argument(s)`);
+      for (const audit of await operator.erasureAudits(args[0]!)) print(audit);
+      return;
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  }
+};
+
+/** One line: a schema's complaints name the fields, like the API's error bodies do. */
+const oneLine = (error: unknown): string => {
+  if (error instanceof z.core.$ZodError) {
+    return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
+  }
+  if (error instanceof Error && error.name === 'ResourceNotFoundException') return `table not found: ${error.message}`;
+  if (error instanceof Error && /ECONNREFUSED/.test(`${error.message} ${String((error as { code?: string }).code)}`)) {
+    return `cannot reach ${process.env.DYNAMODB_ENDPOINT} (is \`npm start\` running?)`;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+};
+
+/** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
+export const privacyCli = async (argv: string[], output: CliOutput): Promise<number> => {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      output.err(USAGE);
+      return 0;
+    }
+    targetRegistry({ stage: values.stage, region: values.region });
+    await run(positionals[0], positionals.slice(1), values, output);
+    return 0;
+  } catch (error) {
+    output.err(`privacy: ${oneLine(error)}`);
+    if (error instanceof UsageError) output.err(USAGE);
+    return error instanceof UsageError ? 2 : 1;
+  }
+};
+
+if (require.main === module) {
+  void privacyCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
+    process.exitCode = code;
+  });
+}
