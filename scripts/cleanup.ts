@@ -1,12 +1,12 @@
 /**
  * One cleanup pass on demand, against the local store of `npm start` (or DYNAMODB_ENDPOINT):
- *   npm run cleanup [-- --now <ISO time>] [-- --tenant <client_id>]... [-- --dry-run]
+ *   npm run cleanup -- [--now <ISO time>] [--tenant <client_id>]... [--dry-run]
  * Progress goes to stderr; the last line on stdout is the JSON summary
  * {"scanned":..,"deleted":..,"skipped":..,"tenants":..,"durationMs":..}.
  */
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: npm run cleanup [-- --now <ISO time>] [-- --tenant <client_id>]... [-- --dry-run]';
+const USAGE = 'usage: npm run cleanup -- [--now <ISO time>] [--tenant <client_id>]... [--dry-run]';
 
 /** A mistake in the command line: the usage is worth showing. */
 class UsageError extends Error {}
