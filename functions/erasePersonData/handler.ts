@@ -6,7 +6,8 @@ import type { ErasePersonResponse } from '../../lib/privacy/privacySchemas';
 
 /**
  * What is left of the function's time when the erasure stops starting new steps: enough for the
- * step under way and the answer. An erasure that needs longer answers 202 and the next call resumes.
+ * step under way and the answer. An erasure that needs longer answers `in_progress`, and the same
+ * request sent again resumes it.
  */
 const RESERVE_MS = 3_000;
 
@@ -14,10 +15,9 @@ const RESERVE_MS = 3_000;
 export const handler = httpApi<ErasePersonRequest>({ body: erasePersonRequest, tenantFrom: 'token' }).handler(async (event, context) => {
   const deadline = Date.now() + context.getRemainingTimeInMillis() - RESERVE_MS;
   const erasure = await erasePersonForAdmin(event.tenant, event.actor, event.body, deadline);
-  const complete = erasure.status === 'complete';
-  return json(complete ? 200 : 202, {
-    message: complete ? 'Personal data erased' : 'Erasure in progress: send the same request again to continue',
+  return json(200, {
+    message: erasure.status === 'complete' ? 'Personal data erased' : 'Erasure in progress: send the same request again to continue',
     erasureData: erasure,
-    status: complete ? 200 : 202,
+    status: 200,
   } satisfies ErasePersonResponse);
 });

@@ -17,11 +17,14 @@ import {
   startChatResponse,
 } from '../rooms/roomSchemas';
 import { startChatRequest } from '../rooms/startChatRequest';
+import { erasePersonRequest, exportPersonRequest } from '../privacy/privacyRequests';
+import { erasePersonResponse, exportPersonResponse } from '../privacy/privacySchemas';
 
 export const TAGS = [
   { name: 'Documents', description: "The API's machine-readable descriptions" },
   { name: 'Messages', description: 'Sending and paging messages, read receipts' },
   { name: 'Platform', description: "The platform's own endpoints, wire-compatible with its published pages" },
+  { name: 'Privacy', description: "One person's data on request: export and erasure (admins only)" },
   { name: 'Rooms', description: 'Rooms of the v1 API: read, list, close, reassign' },
 ] as const;
 
@@ -178,6 +181,33 @@ export const ROUTES: Route[] = [
     tenantFrom: 'token',
     success: { status: 200, description: 'The room with its new participant', body: reassignParticipantResponse },
     errors: ['FORBIDDEN', 'ROOM_NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/chat/privacy/exports',
+    operationId: 'exportPersonData',
+    tag: 'Privacy',
+    summary: "Export one person's chat data",
+    description:
+      "Admins only. The rooms the person (`role` + `user_id`) holds a slot in, with their seat, profile, read cursor and the messages they wrote, a page of rooms at a time (`limit`, `cursor`); the first page also holds their connections and the rooms named in `room_ids` that they were reassigned out of. Nobody else's messages or profile.",
+    body: exportPersonRequest,
+    tenantFrom: 'token',
+    pages: true,
+    success: { status: 200, description: 'A page of the export', body: exportPersonResponse },
+    errors: ['FORBIDDEN'],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/chat/privacy/erasures',
+    operationId: 'erasePersonData',
+    tag: 'Privacy',
+    summary: "Erase one person's chat data",
+    description:
+      "Admins only. Removes the person's profile, read cursors, connections and client_message_ids, turns their messages into tombstones (`deleted: true`, no text) and gives their slots an anonymous id (`erased-…`), in their rooms and in those named in `room_ids`. Idempotent and resumable: `erasureData.status` is `in_progress` when the request's time ran out (send it again), `complete` when nothing of theirs is left; an audit record without personal data keeps who asked, when and the counts.",
+    body: erasePersonRequest,
+    tenantFrom: 'token',
+    success: { status: 200, description: 'The erasure, complete or in progress', body: erasePersonResponse },
+    errors: ['FORBIDDEN'],
   },
 ];
 

@@ -16,7 +16,7 @@ const roomIds = optionalField(
     .check(z.maxLength(MAX_NAMED_ROOMS, `must name at most ${MAX_NAMED_ROOMS} rooms`))
     .check(
       z.describe(
-        "Rooms to include that the person no longer holds a slot in (they were reassigned out of them): the per-role index only finds the rooms whose slot is theirs now",
+        "Rooms to include that the person no longer holds a slot in (they were reassigned out of them): the per-role index only finds the rooms whose slot is theirs now.",
       ),
     ),
 );

@@ -99,7 +99,7 @@ export const erasureData = z.object({
 export const erasePersonResponse = z.object({
   message: z.string(),
   erasureData,
-  status: z.union([z.literal(200), z.literal(202)]),
+  status: z.literal(200),
 });
 
 export type ErasureData = z.output<typeof erasureData>;
