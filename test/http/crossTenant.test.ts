@@ -137,6 +137,22 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
     // Moving a participant's read cursor (or learning it) with the room's own message ids.
     attempts: (victim) => victim.messageIds.map((message_id) => ({ method: 'POST', path: roomPath(victim, '/read'), body: { message_id } })),
   },
+  // Last: an admin of tenant 2 may erase tenant 2's people with the victims' ids, and that must not reach tenant 1.
+  {
+    route: 'POST /api/v1/chat/privacy/exports',
+    // The victims' data by their ids and rooms (tenant 1's room _id named as one they left).
+    attempts: (victim) => [
+      { method: 'POST', path: '/api/v1/chat/privacy/exports', body: { role: 'user', user_id: victim.customer.id, room_ids: [victim.roomId] } },
+      { method: 'POST', path: '/api/v1/chat/privacy/exports', body: { role: 'agent', user_id: victim.agent.id, limit: 1 } },
+    ],
+  },
+  {
+    route: 'POST /api/v1/chat/privacy/erasures',
+    attempts: (victim) => [
+      { method: 'POST', path: '/api/v1/chat/privacy/erasures', body: { role: 'user', user_id: victim.customer.id, room_ids: [victim.roomId] } },
+      { method: 'POST', path: '/api/v1/chat/privacy/erasures', body: { role: 'agent', user_id: victim.agent.id } },
+    ],
+  },
 ];
 
 /** Distinct strings only tenant 1's room holds (an attacker sends only the room and message ids, and may not get them back). */
