@@ -19,5 +19,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  // Every response and frame a test receives is checked against the published documents.
+  setupFilesAfterEnv: ['<rootDir>/test/support/contractHooks.ts'],
   testTimeout: 60000,
 };

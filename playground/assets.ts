@@ -46,6 +46,7 @@ const assetSources = (): Record<string, AssetSource> => {
     'exchange.js': own('exchange.js', JAVASCRIPT),
     'dom.js': own('dom.js', JAVASCRIPT),
     'docs.js': own('docs.js', JAVASCRIPT),
+    'asyncapi.js': own('asyncapi.js', JAVASCRIPT),
     // The docs renderer, from the installed package: it works offline, no CDN.
     'swagger-ui.css': swaggerUi('swagger-ui.css', CSS),
     'swagger-ui-bundle.js': swaggerUi('swagger-ui-bundle.js', JAVASCRIPT),

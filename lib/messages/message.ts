@@ -1,5 +1,6 @@
 import type { ReadMarks } from '../rooms/readState';
 import type { Role } from '../tenancy/tenant';
+import type { MessageDataBody } from './messageSchemas';
 
 /** A chat message as stored and returned. `_id` is a ULID: it sorts in time order. */
 export interface Message {
@@ -16,7 +17,7 @@ export interface Message {
 }
 
 /** The published `messageData`: fixed field order, absent `client_message_id` as null. */
-export const toMessageData = (message: Message) => ({
+export const toMessageData = (message: Message): MessageDataBody => ({
   _id: message._id,
   room_id: message.room_id,
   text: message.text,
@@ -26,7 +27,7 @@ export const toMessageData = (message: Message) => ({
   created_date: message.created_date,
 });
 
-export type MessageData = ReturnType<typeof toMessageData>;
+export type MessageData = MessageDataBody;
 
 /** Room previews carry a short text: a list of rooms must not ship whole conversations. */
 export const PREVIEW_CHARACTERS = 200;

@@ -27,5 +27,6 @@ export const messagesPageResponse = z.object({
   next_cursor: z.nullable(z.string().check(z.minLength(1))).check(z.describe('Send as `cursor` for the next (older) page; null on the last page')),
 });
 
+export type MessageDataBody = z.output<typeof messageDataSchema>;
 export type SendMessageResponse = z.output<typeof sendMessageResponse>;
 export type MessagesPageResponse = z.output<typeof messagesPageResponse>;

@@ -48,9 +48,19 @@ const ALL_FRAMES = { ...SERVER_EVENTS, ...REPLIES, ...CLIENT_ACTIONS };
 
 const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
+const LOCAL_ENDPOINT = 'http://127.0.0.1:3001';
+
+const parsed = (endpoint: string | undefined): URL => {
+  try {
+    return new URL(endpoint ?? LOCAL_ENDPOINT);
+  } catch {
+    return new URL(LOCAL_ENDPOINT);
+  }
+};
+
 /** Where clients connect, from the WebSocket API's management endpoint (https → wss, http → ws). */
 export const websocketServer = (endpoint: string | undefined) => {
-  const url = new URL(endpoint ?? 'http://127.0.0.1:3001');
+  const url = parsed(endpoint);
   return { host: url.host, protocol: url.protocol === 'https:' ? 'wss' : 'ws', pathname: url.pathname === '/' ? undefined : url.pathname.replace(/\/+$/, '') };
 };
 

@@ -1,7 +1,8 @@
 import { roomName, type Room } from './room';
+import type { RoomDataBody } from './roomSchemas';
 
 /** The published `roomData`: exactly these 18 fields, in this order, unknown slots as "". */
-export const toRoomData = (room: Room) => ({
+export const toRoomData = (room: Room): RoomDataBody => ({
   _id: room._id,
   status: room.status,
   type: room.type,
@@ -22,4 +23,4 @@ export const toRoomData = (room: Room) => ({
   __v: room.__v,
 });
 
-export type RoomData = ReturnType<typeof toRoomData>;
+export type RoomData = RoomDataBody;

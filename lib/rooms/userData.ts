@@ -2,13 +2,14 @@ import { PARTICIPANT_ROLES } from './chatType';
 import { readCursorOf } from './readState';
 import type { Room } from './room';
 import { toRoomData } from './roomData';
+import type { ParticipantBody } from './roomSchemas';
 
 /**
  * The platform's `user_Data`: one entry per participant with the reference's field names, in its
  * order; values the service does not hold are "" (the platform's clients expect strings).
  * `room_id` is the room's `_id`, as on the platform.
  */
-export const toUserData = (room: Room) => {
+export const toUserData = (room: Room): ParticipantBody[] => {
   // The room's own fields as roomData reports them (name, slots with "" for unknown).
   const shared = toRoomData(room);
   return PARTICIPANT_ROLES.flatMap((role) => {
@@ -40,5 +41,3 @@ export const toUserData = (room: Room) => {
     ];
   });
 };
-
-export type UserData = ReturnType<typeof toUserData>[number];

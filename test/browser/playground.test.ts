@@ -217,6 +217,11 @@ describe('the playground in Chromium', () => {
     expect(new URL(docs.url()).pathname).toBe('/playground/docs');
     // The document is the API's own, as served at GET /api/v1/openapi.json.
     await docs.getByText('/api/v1/openapi.json').first().waitFor();
+    // Below it, the WebSocket API from the AsyncAPI document the API serves.
+    const events = docs.getByRole('region', { name: 'WebSocket API reference' });
+    await events.getByRole('article', { name: 'message.created' }).waitFor({ timeout: 20_000 });
+    expect(await events.getByRole('article').count()).toBe(7);
+    await events.screenshot({ path: path.join(ARTIFACTS_DIRECTORY, 'playground-docs-events.png') });
     await docs.screenshot({ path: path.join(ARTIFACTS_DIRECTORY, 'playground-docs.png') });
     await docs.close();
   });

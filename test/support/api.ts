@@ -1,5 +1,6 @@
 /** Tiny HTTP helpers for tests against the serverless-offline that globalSetup started. */
 import { signLocalToken } from '../../scripts/local/tokens';
+import { assertHttpContract } from './contract';
 
 export { SEED_BODY, SEED_PATH, seedHeaders } from '../../scripts/local/seedRequest';
 
@@ -38,7 +39,10 @@ export const request = async <T = any>(
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: Object.fromEntries(response.headers), json, text };
+  const headersReceived = Object.fromEntries(response.headers);
+  // Every response any test receives must keep to the OpenAPI document (test/support/contract.ts).
+  assertHttpContract({ method, path, status: response.status, headers: headersReceived, text });
+  return { status: response.status, headers: headersReceived, json, text };
 };
 
 export const post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>

@@ -1,6 +1,7 @@
 /** Invoke an HTTP function's real handler in-process, as API Gateway (payload 2.0) would. */
 import type { Context } from 'aws-lambda';
 import { signLocalToken } from '../../scripts/local/tokens';
+import { assertHttpContract } from './contract';
 
 export const lambdaContext = (functionName: string): Context =>
   ({
@@ -45,6 +46,8 @@ export const invokeHttp = async (handler: HttpHandler, request: LambdaRequest): 
     ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
   };
   const reply = (await handler(event as never, lambdaContext('test'))) as { statusCode: number; headers: Record<string, string>; body: string };
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  assertHttpContract({ method: request.method, path: request.path + query, status: reply.statusCode, headers: reply.headers, text: reply.body });
   return { status: reply.statusCode, headers: reply.headers, json: JSON.parse(reply.body) };
 };
 

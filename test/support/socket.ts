@@ -1,5 +1,6 @@
 /** A real WebSocket client (the `ws` package) against the serverless-offline that globalSetup started. */
 import WebSocket from 'ws';
+import { checkFrameContract } from './contract';
 
 export interface SocketClient {
   /** Every JSON frame received so far, in order. */
@@ -38,7 +39,10 @@ export const connect = (options: { token?: string; header?: string; url?: string
     const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)));
     socket.on('message', (data) => {
       arrivals.push(performance.now());
-      frames.push(JSON.parse(String(data)));
+      const frame = JSON.parse(String(data));
+      // Every frame any test receives must keep to the AsyncAPI document (test/support/contract.ts).
+      checkFrameContract(frame);
+      frames.push(frame);
       for (const listener of listeners) listener();
     });
     socket.once('unexpected-response', (_request, response) => {
