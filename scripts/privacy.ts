@@ -45,10 +45,15 @@ const personOf = (args: string[], values: Values) => {
 const run = async (command: string | undefined, args: string[], values: Values, { out, err }: CliOutput): Promise<void> => {
   const print = (value: unknown) => out(JSON.stringify(value));
   const operator = await import('../lib/privacy/privacyOperator');
+  const { scanRoomRefsOfPerson } = await import('./privacyScan');
   const options = {
-    scan: values.scan ?? false,
-    onScan: ({ itemsRead, rooms }: { itemsRead: number; rooms: number }) =>
-      err(`scan: read ${itemsRead} items of the table, found ${rooms} room(s) holding the person's data`),
+    ...(values.scan && {
+      findRooms: async (...args: Parameters<typeof scanRoomRefsOfPerson>) => {
+        const { refs, itemsRead } = await scanRoomRefsOfPerson(...args);
+        err(`scan: read ${itemsRead} items of the table, found ${refs.length} room(s) holding the person's data`);
+        return refs;
+      },
+    }),
   };
   switch (command) {
     case 'export': {

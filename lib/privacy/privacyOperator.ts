@@ -2,7 +2,6 @@ import * as z from '../zod';
 import { platformId } from '../ids';
 import { listErasureAudits, type ErasureAudit } from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
-import { scanRoomRefsOfPerson } from '../store/privacyScan';
 import { getTenantRecord, TenantNotFound } from '../store/tenants';
 import { erasePerson } from './erasePerson';
 import { exportPerson } from './exportPerson';
@@ -12,18 +11,19 @@ import type { ErasureData, PersonExport } from './privacySchemas';
 
 /**
  * Operator actions on one person's data (the `npm run privacy` CLI): the same use cases as the
- * admin routes, without a request's time limit, and optionally with a Scan of the table for rooms
- * no index leads to (lib/store/privacyScan.ts).
+ * admin routes, without a request's time limit, and optionally with more rooms than the person's
+ * index names (OperatorOptions.findRooms).
  */
 export const personCommand = z.extend(erasePersonRequest, { client_id: platformId });
 
 export type PersonCommand = z.input<typeof personCommand>;
 
 export interface OperatorOptions {
-  /** Also Scan the whole table for rooms holding their data that their index does not name. */
-  scan?: boolean;
-  /** Told how many items the Scan read (it reads every tenant's). */
-  onScan?: (scan: { itemsRead: number; rooms: number }) => void;
+  /**
+   * Finds more rooms holding the person's data than their index names (the CLI's `--scan`, which
+   * reads the whole table: scripts/privacyScan.ts); their references join the named ones.
+   */
+  findRooms?: (tenant: TenantKeyScope, person: PersonRef) => Promise<string[]>;
 }
 
 /** The tenant's key scope, once the registry confirms the tenant exists. */
@@ -37,10 +37,8 @@ const resolve = async (command: PersonCommand, options: OperatorOptions) => {
   const tenant = await tenantOf(input.client_id);
   const person: PersonRef = { role: input.role, userId: input.user_id };
   const refs = roomRefsOf(input.room_ids);
-  if (options.scan) {
-    const scan = await scanRoomRefsOfPerson(tenant, person);
-    options.onScan?.({ itemsRead: scan.itemsRead, rooms: scan.refs.length });
-    refs.push(...scan.refs.filter((ref) => !refs.includes(ref)));
+  if (options.findRooms) {
+    for (const ref of await options.findRooms(tenant, person)) if (!refs.includes(ref)) refs.push(ref);
   }
   return { tenant, person, refs };
 };
