@@ -104,6 +104,11 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
     attempts: () => [{ method: 'GET', path: '/api/v1/openapi.json' }],
   },
   {
+    // Public and the same for everyone, like the OpenAPI document.
+    route: 'GET /api/v1/asyncapi.json',
+    attempts: () => [{ method: 'GET', path: '/api/v1/asyncapi.json' }],
+  },
+  {
     route: 'POST /api/v1/chat/rooms/{_id}/messages',
     attempts: (victim) => [
       { method: 'POST', path: roomPath(victim, '/messages'), body: { text: 'intruder' } },
