@@ -5,6 +5,7 @@
  * page itself never holds a tenant key.
  */
 import * as z from '../lib/zod';
+import { AppError } from '../lib/errors';
 import { platformId } from '../lib/ids';
 import { ROLES } from '../lib/tenancy/tenant';
 import { LOCAL_TENANTS } from '../scripts/local/seed';
@@ -69,6 +70,8 @@ export const playgroundConfig = () => ({
 export const participantSession = async ({ client_id, role, user_id }: ParticipantRequest) => {
   // The schema admits only local tenants.
   const tenant = LOCAL_TENANTS.find((candidate) => candidate.client_id === client_id)!;
+  // The API refuses a suspended tenant's tokens; the playground mints none for it.
+  if (tenant.status !== 'active') throw new AppError('TENANT_SUSPENDED', `Tenant ${client_id} is ${tenant.status}: the playground mints no tokens for it`);
   return {
     token: await signLocalToken(client_id, user_id, role, PLAYGROUND_TOKEN_TTL_SECONDS),
     expires_in: PLAYGROUND_TOKEN_TTL_SECONDS,

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole service on this machine, loopback only.
  * An embedded DynamoDB (unless DYNAMODB_ENDPOINT names one), the tables from serverless.yml, the
- * local tenants, and serverless-offline. Ctrl-C stops all of it.
+ * local tenants, and serverless-offline behind its loopback gates (scripts/local/loopbackGate.ts).
+ * Ctrl-C stops all of it.
  */
 import path from 'node:path';
 import { startLocalDynamo } from './local/dynalite';
@@ -93,6 +94,8 @@ const main = async (): Promise<void> => {
   console.log(`\nReady at ${offline.url}. The seed request (tenant 1, agent 133, token valid 24 h):\n`);
   console.log(`${seedCurl(offline.url, token)}\n`);
   console.log(`Realtime events (WebSocket): ${offline.wsUrl}/?token=${token}\n`);
+  console.log(`Lambda Invoke API (SDK and CLI only; browsers refused): ${offline.lambdaUrl}`);
+  console.log("serverless-offline's own lines name its internal ports; use the addresses above.\n");
   console.log('Other tokens: npm run --silent token -- --client-id 2 --user-id 7 --role user');
   console.log(`\n${playgroundBanner(offline.url)}\n`);
   console.log('Ctrl-C stops everything.');

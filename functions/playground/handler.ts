@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors';
 import { httpErrors } from '../../lib/http/httpErrors';
 import type { JsonResponse } from '../../lib/http/responses';
 import { logger } from '../../lib/log';
+import { playgroundRequestGuard } from '../../playground/requestGuard';
 import { servePlayground } from '../../playground/routes';
 
 /**
@@ -24,6 +25,8 @@ export const handler = middy<APIGatewayProxyEventV2 & { body?: unknown }, JsonRe
   .use(httpErrors({ logger }))
   .use(localOnly())
   .use(httpHeaderNormalizer())
+  // Loopback Host, the page's own Origin, and X-Playground on the token route (the file says why).
+  .use(playgroundRequestGuard())
   // GETs carry no JSON body; only the token route reads one (and validates it).
   .use(httpJsonBodyParser({ disableContentTypeError: true }))
   .handler((event) => servePlayground({ routeKey: event.routeKey, asset: event.pathParameters?.asset, body: event.body }));

@@ -242,9 +242,17 @@ function connect(pane) {
   });
 }
 
+/**
+ * The token route's headers: X-Playground is one no cross-site form can send, so the stack mints
+ * tokens only for this page.
+ */
+const TOKEN_REQUEST_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Playground': '1' };
+
 /** Development tokens for the participants (from the local stack), then a fresh view of the room. */
 async function useParticipants(participants) {
-  const replies = await Promise.all(participants.map((participant) => call('POST', '/playground/tokens', { body: participant })));
+  const replies = await Promise.all(
+    participants.map((participant) => call('POST', '/playground/tokens', { body: participant, headers: TOKEN_REQUEST_HEADERS })),
+  );
   const failed = replies.find((reply) => !reply.ok);
   if (failed) {
     showPageError(`Could not get a token: ${describeError(failed)}`);

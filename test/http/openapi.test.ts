@@ -1,8 +1,9 @@
 import { openApiDocument } from '../../lib/openapi/document';
 import { get } from '../support/api';
+import { rawRequest } from '../support/rawHttp';
 
 describe('GET /api/v1/openapi.json', () => {
-  it('serves the generated document without a token, cacheable, naming the host it was fetched from', async () => {
+  it('serves the generated document without a token, cacheable, naming the local stack as its server', async () => {
     const reply = await get('/api/v1/openapi.json');
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/^application\/json/);
@@ -16,5 +17,18 @@ describe('GET /api/v1/openapi.json', () => {
     const reply = await get('/api/v1/openapi.json', { Authorization: 'Bearer not-a-token' });
     expect(reply.status).toBe(200);
     expect(reply.json.info.title).toBe('chat-rooms');
+  });
+
+  it('names the configured server whatever the request says it was sent to', async () => {
+    const host = new URL(process.env.API_URL!).host;
+    const forged = await rawRequest(`${process.env.API_URL}/api/v1/openapi.json`, {
+      headers: { Host: host, 'X-Forwarded-Proto': 'javascript', 'X-Forwarded-Host': 'evil.example', Forwarded: 'host=evil.example;proto=javascript' },
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.json.servers).toEqual([{ url: process.env.API_URL }]);
+    // A Host that is not the stack's is not answered at all (the unit test feeds one to the handler itself).
+    const rebound = await rawRequest(`${process.env.API_URL}/api/v1/openapi.json`, { headers: { Host: 'evil.example', 'X-Forwarded-Proto': 'javascript' } });
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).not.toContain('evil.example');
   });
 });

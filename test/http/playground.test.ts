@@ -3,9 +3,14 @@ import path from 'node:path';
 import { ownAssetFiles } from '../../playground/assets';
 import { LOCAL_TENANTS } from '../../scripts/local/seed';
 import { get, post, SEED_BODY, SEED_PATH } from '../support/api';
+import { rawRequest } from '../support/rawHttp';
 import { api, expectError } from './chatApi';
 
 const PAGE_BUDGET_BYTES = 300 * 1024;
+
+/** What the playground page sends with a token request. */
+const PAGE_HEADERS = { 'X-Playground': '1' };
+const mint = (body: unknown, headers: Record<string, string> = PAGE_HEADERS) => post('/playground/tokens', body, headers);
 
 describe('the playground route on the local stack', () => {
   it('serves the page with a policy that allows only its own origin', async () => {
@@ -44,7 +49,7 @@ describe('the playground route on the local stack', () => {
   });
 
   it('mints a development token the API accepts for that participant', async () => {
-    const minted = await post('/playground/tokens', { client_id: 2, role: 'user', user_id: '42' });
+    const minted = await mint({ client_id: 2, role: 'user', user_id: '42' });
     expect(minted.status).toBe(200);
     expect(minted.json).toMatchObject({
       participant: { client_id: '2', role: 'user', user_id: '42' },
@@ -56,10 +61,88 @@ describe('the playground route on the local stack', () => {
   });
 
   it('refuses a token for a tenant or role that does not exist, naming the field', async () => {
-    const reply = (body: unknown) => post('/playground/tokens', body).then((response) => ({ status: response.status, headers: response.headers, body: response.json }));
+    const reply = (body: unknown) => mint(body).then((response) => ({ status: response.status, headers: response.headers, body: response.json }));
     expectError(await reply({ client_id: 9, role: 'agent', user_id: '1' }), 400, 'VALIDATION_ERROR', 'client_id');
     expectError(await reply({ client_id: 1, role: 'boss', user_id: '1' }), 400, 'VALIDATION_ERROR', 'role');
     expectError(await reply({ client_id: 1, role: 'agent', user_id: 'x' }), 400, 'VALIDATION_ERROR', 'user_id');
+  });
+
+  it('mints only for its own page, with its own Origin or none', async () => {
+    const origin = new URL(process.env.API_URL!).origin;
+    const localhost = origin.replace('127.0.0.1', 'localhost');
+    for (const headers of [PAGE_HEADERS, { ...PAGE_HEADERS, Origin: origin }, { ...PAGE_HEADERS, Origin: localhost }]) {
+      const minted = await mint({ client_id: 1, role: 'agent', user_id: '133' }, headers);
+      expect({ headers, status: minted.status }).toEqual({ headers, status: 200 });
+    }
+  });
+
+  it('refuses a token request without X-Playground: 1, the one a cross-site form sends', async () => {
+    for (const headers of [{}, { 'X-Playground': '0' }] as Record<string, string>[]) {
+      const reply = await mint({ client_id: 1, role: 'admin', user_id: '1' }, headers);
+      expect(reply.status).toBe(403);
+      expect(reply.json).toMatchObject({ code: 'FORBIDDEN', errors: [{ path: 'X-Playground' }] });
+      expect(reply.json.token).toBeUndefined();
+    }
+    // A form's text/plain body, as a cross-site form posts it.
+    const form = await post('/playground/tokens', '{"client_id":1,"role":"admin","user_id":"1"}', { 'Content-Type': 'text/plain' });
+    expect(form.status).toBe(403);
+    expect(form.text).not.toContain('"token"');
+  });
+
+  it('refuses another site: no token, no CORS answer, and its preflight refused', async () => {
+    const evil = 'http://evil.example';
+    const reply = await mint({ client_id: 1, role: 'admin', user_id: '1' }, { ...PAGE_HEADERS, Origin: evil });
+    expect(reply.status).toBe(403);
+    expect(reply.json).toMatchObject({ code: 'FORBIDDEN', errors: [{ path: 'Origin' }] });
+    expect(reply.text).not.toContain('"token"');
+    const preflight = await rawRequest(`${process.env.API_URL}/playground/tokens`, {
+      method: 'OPTIONS',
+      headers: { Host: new URL(process.env.API_URL!).host, Origin: evil, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-playground' },
+    });
+    expect(preflight.status).toBe(403);
+    for (const answer of [reply.headers, preflight.headers]) {
+      expect(Object.keys(answer).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
+    // The API's routes too: another site reads nothing of an answer.
+    const config = await get('/playground/config.json', { Origin: evil });
+    expect(config.headers['access-control-allow-origin']).toBeUndefined();
+    expect(config.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it("answers CORS to the page's own origin only", async () => {
+    const own = new URL(process.env.API_URL!).origin;
+    const preflight = await rawRequest(`${process.env.API_URL}/playground/tokens`, {
+      method: 'OPTIONS',
+      headers: { Host: new URL(own).host, Origin: own, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-playground' },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBe(own);
+  });
+
+  it('refuses a suspended tenant', async () => {
+    const suspended = LOCAL_TENANTS.find((tenant) => tenant.status === 'suspended')!;
+    const reply = await mint({ client_id: suspended.client_id, role: 'admin', user_id: '1' });
+    expect(reply.status).toBe(403);
+    expect(reply.json).toMatchObject({ code: 'TENANT_SUSPENDED' });
+    expect(reply.text).not.toContain('"token"');
+  });
+
+  it('refuses a Host that is not this stack by a loopback name (DNS rebinding), on every route', async () => {
+    const port = new URL(process.env.API_URL!).port;
+    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+      for (const [method, path, body] of [['POST', '/playground/tokens', '{"client_id":1,"role":"admin","user_id":"1"}'], ['GET', '/playground/config.json', undefined]] as const) {
+        const reply = await rawRequest(`${process.env.API_URL}${path}`, {
+          method,
+          headers: { Host: host, 'X-Playground': '1', ...(body && { 'Content-Type': 'application/json' }) },
+          body,
+        });
+        expect({ host, path, status: reply.status, code: reply.json?.code }).toEqual({ host, path, status: 403, code: 'FORBIDDEN' });
+        expect(reply.text).not.toContain('"token"');
+      }
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+      const reply = await rawRequest(`${process.env.API_URL}/playground/config.json`, { headers: { Host: host } });
+      expect({ host, status: reply.status }).toEqual({ host, status: 200 });
+    }
   });
 
   it("keeps the page's own files under 300 KB", () => {

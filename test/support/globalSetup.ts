@@ -42,6 +42,8 @@ export default async function globalSetup(): Promise<void> {
     });
     process.env.API_URL = offline.url;
     process.env.WS_URL = offline.wsUrl;
+    process.env.LAMBDA_URL = offline.lambdaUrl;
+    process.env.OFFLINE_WORK_FOLDER = offline.workFolder;
     setLocalStack({ store, offline });
   } catch (error) {
     await store.stop();
