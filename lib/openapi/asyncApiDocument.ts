@@ -22,7 +22,7 @@ interface Frame {
 }
 
 /** What the service pushes to a connection, each in reaction to a change made over HTTP. */
-export const SERVER_EVENTS: Record<string, Frame> = {
+const SERVER_EVENTS: Record<string, Frame> = {
   messageCreated: { name: 'message.created', title: 'Message created', summary: 'A participant sent a message (sendMessage).', payload: messageCreatedEvent },
   roomRead: { name: 'room.read', title: 'Room read', summary: "A participant's read cursor moved forward (markRoomRead).", payload: roomReadEvent },
   roomClosed: { name: 'room.closed', title: 'Room closed', summary: 'The room was closed (closeRoom).', payload: roomClosedEvent },
@@ -30,7 +30,7 @@ export const SERVER_EVENTS: Record<string, Frame> = {
 };
 
 /** The answers to a client's frame. */
-export const REPLIES: Record<string, Frame> = {
+const REPLIES: Record<string, Frame> = {
   pong: { name: 'pong', title: 'Pong', summary: 'The answer to a ping.', payload: pongEvent },
   error: {
     name: 'error',
@@ -40,7 +40,7 @@ export const REPLIES: Record<string, Frame> = {
   },
 };
 
-export const CLIENT_ACTIONS: Record<string, Frame> = {
+const CLIENT_ACTIONS: Record<string, Frame> = {
   ping: { name: 'ping', title: 'Ping', summary: 'Keeps the connection alive (API Gateway closes idle ones after 10 minutes).', payload: pingAction },
 };
 
@@ -64,7 +64,7 @@ export const websocketServer = (endpoint: string | undefined) => {
   return { host: url.host, protocol: url.protocol === 'https:' ? 'wss' : 'ws', pathname: url.pathname === '/' ? undefined : url.pathname.replace(/\/+$/, '') };
 };
 
-export interface AsyncApiOptions {
+interface AsyncApiOptions {
   /** The WebSocket API's endpoint (config.websocketEndpoint). */
   websocketEndpoint?: string;
 }

@@ -29,12 +29,12 @@ const MEANING: Partial<Record<ErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'The store is throttled or unreachable; send again after `Retry-After` seconds',
 };
 
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 /** The statuses that come with `Retry-After`: the request may be sent again as it is. */
 const RETRIED_STATUSES = new Set([429, 503]);
 
-export const RETRY_AFTER_HEADER = {
+const RETRY_AFTER_HEADER = {
   description: 'Whole seconds to wait before sending the same request again',
   required: true,
   schema: { type: 'integer', minimum: 1 },

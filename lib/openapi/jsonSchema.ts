@@ -10,7 +10,7 @@ const trims = (schema: unknown): boolean =>
   (defOf(schema).checks ?? []).some(({ _zod: { def } }) => def.check === 'overwrite' && def.tx?.(' x ') === 'x');
 
 /** Between `min` and `max` characters once surrounding white space (what String#trim removes, `\s`) is dropped. */
-export const trimmedLengthPattern = (min: number, max?: number): string => {
+const trimmedLengthPattern = (min: number, max?: number): string => {
   const upper = max === undefined ? '' : String(max - 2);
   if (min <= 1) {
     const core = max === 1 ? '\\S' : `\\S(?:[\\s\\S]{0,${upper}}\\S)?`;
@@ -49,7 +49,7 @@ const describeAbsent = (json: JsonSchema): void => {
   json.description = [description, '`null` or `""` mean not given.'].filter(Boolean).join(' ');
 };
 
-export type Io = 'input' | 'output';
+type Io = 'input' | 'output';
 
 /** zod writes `z.literal(200)` as a number; a whole constant is an integer. */
 const describeIntegerConstant = (json: JsonSchema): void => {

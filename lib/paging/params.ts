@@ -4,7 +4,7 @@ import * as z from '../zod';
  * The numerals of 1..max (leading zeros allowed, as `Number` reads them), so the range is in the
  * pattern itself and the OpenAPI document states it for the string form too.
  */
-export const numeralsUpTo = (max: number): RegExp => {
+const numeralsUpTo = (max: number): RegExp => {
   const digits = String(max);
   const last = digits.length - 1;
   const below = [...digits].flatMap((digit, i) => {
