@@ -34,6 +34,8 @@ const describeTrimmed = (json: JsonSchema): void => {
   if (min === undefined && max === undefined) return;
   delete json.minLength;
   delete json.maxLength;
+  const range = max === undefined ? `at least ${min}` : min ? `${min} to ${max}` : `at most ${max}`;
+  json.description = [json.description, `Trimmed; ${range} characters once trimmed.`].filter(Boolean).join(' ');
   const lengths = trimmedLengthPattern(min ?? 0, max);
   if (json.pattern === undefined) json.pattern = lengths;
   else json.allOf = [...((json.allOf as JsonSchema[] | undefined) ?? []), { pattern: lengths }];
