@@ -29,6 +29,8 @@ export interface DeliveryReport {
   failed: number;
   /** True when every live connection of every participant was given the event. */
   complete: boolean;
+  /** The participants (by slot) at least one of whose connections was given the event. */
+  reached: ParticipantRole[];
 }
 
 export interface PublishOptions {
@@ -93,6 +95,7 @@ const endExpired = async (publication: Publication, role: ParticipantRole, userI
 const push = async (publication: Publication, target: Extract<Target, { kind: 'connection' }>): Promise<void> => {
   if ((await managementApi.postToConnection(publication.api, target.connectionId, publication.data)) === 'sent') {
     publication.report.delivered++;
+    if (!publication.report.reached.includes(target.role)) publication.report.reached.push(target.role);
     return;
   }
   publication.report.gone++;
@@ -157,7 +160,7 @@ export const publishToRoom = async (
   options: PublishOptions | Date = {},
 ): Promise<DeliveryReport> => {
   const { now = new Date(), retryUntil = Date.now() + PUBLISH_RETRY_WINDOW_MS } = options instanceof Date ? { now: options } : options;
-  const report: DeliveryReport = { connections: 0, delivered: 0, gone: 0, expired: 0, failed: 0, complete: true };
+  const report: DeliveryReport = { connections: 0, delivered: 0, gone: 0, expired: 0, failed: 0, complete: true, reached: [] };
   const endpoint = config.websocketEndpoint;
   if (!endpoint) return report;
   const publication: Publication = {
@@ -187,6 +190,7 @@ export const publishToRoom = async (
     if (pending.length > 0) await pause(backoff);
   }
   report.complete = report.failed === 0;
+  report.reached.sort((a, b) => PARTICIPANT_ROLES.indexOf(a) - PARTICIPANT_ROLES.indexOf(b));
   return report;
 };
 

@@ -108,7 +108,7 @@ describe('publishing an event', () => {
   it('pushes the event, with its id, to every connection of every participant', async () => {
     const { room, event, agentConnection, userConnection } = await conversation();
     api = await managementApi(() => ({ status: 204 }));
-    expect(await publish(room, event)).toEqual({ connections: 2, delivered: 2, gone: 0, expired: 0, failed: 0, complete: true });
+    expect(await publish(room, event)).toEqual({ connections: 2, delivered: 2, gone: 0, expired: 0, failed: 0, complete: true, reached: ['agent', 'user'] });
     for (const connectionId of [agentConnection, userConnection]) expect(calls(api.received, 'POST', connectionId)).toBe(1);
     expect(JSON.parse(api.received[0]!.body)).toMatchObject({ event: 'message.created', event_id: event.event_id });
   });
@@ -128,7 +128,7 @@ describe('publishing an event', () => {
     api = await managementApi();
     const lookups = failLookups('user', userId);
     const report = await publish(room, event, Date.now() + 60_000);
-    expect(report).toEqual({ connections: 1, delivered: 1, gone: 0, expired: 0, failed: 1, complete: false });
+    expect(report).toEqual({ connections: 1, delivered: 1, gone: 0, expired: 0, failed: 1, complete: false, reached: ['agent'] });
     expect(lookups.attempts()).toBe(STORE_MAX_ATTEMPTS * PUBLISH_ROUNDS);
     expect(calls(api.received, 'POST', agentConnection)).toBe(1);
     expect(warnings).toHaveBeenCalledWith('Could not look up connections', expect.objectContaining({ event_id: event.event_id, role: 'user' }));
@@ -151,7 +151,7 @@ describe('publishing an event', () => {
       if (connectionId === userConnection) return seen <= 3 ? { status: 500 } : { status: 200 };
       return { status: 403, headers: { 'x-amzn-errortype': 'ForbiddenException' } };
     });
-    expect(await publish(room, event, Date.now() + 60_000)).toEqual({ connections: 2, delivered: 1, gone: 0, expired: 0, failed: 1, complete: false });
+    expect(await publish(room, event, Date.now() + 60_000)).toEqual({ connections: 2, delivered: 1, gone: 0, expired: 0, failed: 1, complete: false, reached: ['user'] });
     expect(calls(api.received, 'POST', userConnection)).toBe(4);
     expect(calls(api.received, 'POST', agentConnection)).toBe(1);
     expect(warnings).toHaveBeenCalledWith('Could not push an event', expect.objectContaining({ event_id: event.event_id, connectionId: agentConnection }));
@@ -170,7 +170,7 @@ describe('a connection whose token expired', () => {
     const { room, event, userId, userConnection, agentConnection } = await conversation();
     const expired = await connected('user', userId, nowSeconds);
     api = await managementApi((_connectionId, method) => ({ status: method === 'DELETE' ? 204 : 200 }));
-    expect(await publish(room, event)).toEqual({ connections: 3, delivered: 2, gone: 0, expired: 1, failed: 0, complete: true });
+    expect(await publish(room, event)).toEqual({ connections: 3, delivered: 2, gone: 0, expired: 1, failed: 0, complete: true, reached: ['agent', 'user'] });
     expect(calls(api.received, 'POST', expired)).toBe(0);
     expect(calls(api.received, 'DELETE', expired)).toBe(1);
     expect([calls(api.received, 'DELETE', userConnection), calls(api.received, 'DELETE', agentConnection)]).toEqual([0, 0]);
