@@ -279,7 +279,9 @@ describe('secrets and environment in the prod template', () => {
         expect(`${id}: ${names.filter((name) => /^TENANT_|^CURSOR_/.test(name))}`).toBe(`${id}: `);
       }
     }
-    expect(Object.keys(variablesOf(resource('OpenApiLambdaFunction'))).sort()).toEqual(LOGGING);
+    // The document's server: the stage's own API endpoint, never a request's Host.
+    expect(Object.keys(variablesOf(resource('OpenApiLambdaFunction'))).sort()).toEqual([...LOGGING, 'PUBLIC_API_URL'].sort());
+    expect(variablesOf(resource('OpenApiLambdaFunction')).PUBLIC_API_URL).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
     expect(Object.keys(variablesOf(resource('StartChatLambdaFunction')))).not.toContain('CURSOR_SECRET_PARAMETER');
   });
 });
