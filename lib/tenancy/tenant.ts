@@ -1,6 +1,8 @@
 import * as z from '../zod';
 import { platformId } from '../ids';
 import type { SendRateLimit } from '../messages/sendRate';
+import { subscribedEvents, webhookEndpoints } from '../webhooks/endpoint';
+import type { WebhookEventType } from '../webhooks/events';
 import { publicJwk } from './publicKeys';
 
 export { publicJwk, type PublicJwk } from './publicKeys';
@@ -51,6 +53,8 @@ export const tenantRecordFields = z.object({
    * request keeps working as it is).
    */
   staff_order_claims: z.optional(z.boolean()),
+  /** The tenant's webhook endpoints (lib/webhooks/endpoint.ts), managed with `npm run tenant -- webhook`. */
+  webhooks: z.optional(webhookEndpoints),
 });
 
 /** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
@@ -80,6 +84,8 @@ export interface Tenant {
   readonly sendRateLimit?: SendRateLimit;
   /** The registry's `staff_order_claims` (lib/rooms/roomAccess.ts roomEntryFor); undefined = off. */
   readonly staffOrderClaims?: boolean;
+  /** The events an enabled webhook endpoint subscribes to (lib/webhooks/enqueue.ts); absent = none. */
+  readonly webhookEvents?: readonly WebhookEventType[];
 }
 
 export const toTenant = (record: TenantRecord): Tenant => ({
@@ -91,6 +97,7 @@ export const toTenant = (record: TenantRecord): Tenant => ({
   retentionDays: record.retention_days,
   ...(record.rate_limit && { sendRateLimit: { burst: record.rate_limit.burst, perSecond: record.rate_limit.per_second } }),
   ...(record.staff_order_claims && { staffOrderClaims: true }),
+  ...(subscribedEvents(record.webhooks).length > 0 && { webhookEvents: subscribedEvents(record.webhooks) }),
 });
 
 /** The authenticated caller, from a verified token. */

@@ -41,8 +41,13 @@ export const addTenant = async (input: AddTenantInput): Promise<IssuedKey> => {
 
 /** What an operator may see of a tenant: everything but key material. */
 export const tenantSummary = (record: TenantRecord) => {
-  const { jwt_secrets, jwt_public_keys, ...rest } = record;
-  return { ...rest, signing_keys: jwt_secrets?.length ?? 0, ...(jwt_public_keys && { public_keys: jwt_public_keys.map((key) => key.kid) }) };
+  const { jwt_secrets, jwt_public_keys, webhooks, ...rest } = record;
+  return {
+    ...rest,
+    signing_keys: jwt_secrets?.length ?? 0,
+    ...(jwt_public_keys && { public_keys: jwt_public_keys.map((key) => key.kid) }),
+    ...(webhooks?.length && { webhook_endpoints: webhooks.length }),
+  };
 };
 
 export type TenantSummary = ReturnType<typeof tenantSummary>;
