@@ -41,18 +41,20 @@ export const roomRead = (room: Room, reader: { user_type: ParticipantRole; user_
 });
 
 /**
- * A room closes and reopens many times; each change is stamped with the room's `updated_date` of
- * the write that made it (a store-level retry of that write keeps the request's time).
+ * A room closes and reopens many times; each change is named by the time of the write that made
+ * it, which the room keeps while that state lasts (`closed_at`, `reopened_at`), so a retry that
+ * finds the change already made, or a later touch telling a reopen not yet delivered, sends the
+ * same id. Rooms closed before those times were kept are named by their `updated_date`.
  */
 export const roomClosed = (room: Room): RealtimeEvent => ({
   event: 'room.closed',
-  event_id: `room.closed:${room._id}:${room.updated_date}`,
+  event_id: `room.closed:${room._id}:${room.closed_at || room.updated_date}`,
   roomData: toRoomData(room),
 });
 
 export const roomOpened = (room: Room): RealtimeEvent => ({
   event: 'room.opened',
-  event_id: `room.opened:${room._id}:${room.updated_date}`,
+  event_id: `room.opened:${room._id}:${room.reopened_at || room.updated_date}`,
   roomData: toRoomData(room),
 });
 

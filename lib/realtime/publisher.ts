@@ -143,12 +143,11 @@ const reach = async (publication: Publication, target: Target): Promise<Failure[
  * whose answer was lost may have arrived and arrive again: clients dedupe on `event_id`. Never
  * throws, and never hides a failure: what still failed is in the report.
  *
- * How a caller treats the report: the write the event reports has already succeeded, so the
- * event must not be lost silently. A caller whose client retries idempotently (a send with
- * `client_message_id`) throws `undeliveredEvent(report, event)` when the report is not complete: the
- * client gets 503 with Retry-After, its retry finds the write done and publishes again, and the
- * event's stable `event_id` lets clients drop the copy they may already have. A caller that cannot
- * be retried that way logs the report and answers; its recipients catch up from the HTTP API.
+ * How a caller treats the report: through deliverRoomEvent (lib/realtime/delivery.ts), the one
+ * place use cases hand events over. The write the event reports has already succeeded, so the
+ * event must not be lost silently: a caller whose client retries idempotently answers 503
+ * (`undeliveredEvent`), and the retry, finding the write done, publishes again with the same
+ * `event_id`; any other caller logs and counts it, and its recipients catch up from the HTTP API.
  * Connections that vanished without $disconnect (an instance killed) keep their records until a
  * push meets them and gets 410, or their TTL passes.
  */

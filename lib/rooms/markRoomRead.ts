@@ -1,11 +1,12 @@
 import { AppError } from '../errors';
+import { deliverRoomEvent } from '../realtime/delivery';
 import { roomRead } from '../realtime/events';
-import { publishToRoom } from '../realtime/publisher';
 import { getMessage } from '../store/messages';
 import { advanceReadCursor, getRoomByRef } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ParticipantRole } from './chatType';
 import type { MarkRoomReadRequest } from './markRoomReadRequest';
+import { readCursorOf } from './readState';
 import type { Room } from './room';
 import { isAccessibleRoom, participantRoleOf, roomNotFound, roomRefOf } from './roomAccess';
 
@@ -40,13 +41,19 @@ export const markRoomRead = async (tenant: Tenant, actor: Actor, roomId: string,
     await accessible();
     throw new AppError('VALIDATION_ERROR', 'Request body is invalid', [{ path: 'message_id', message: 'is not a message of this room' }]);
   }
+  const reader = { user_type: role, user_id: actor.userId };
   const cursor = { message_id: message._id, seen: message.read_marks?.[role] ?? 0 };
   const moved = await advanceReadCursor(tenant, ref, roomId, { role, userId: actor.userId }, cursor);
   if (moved) {
-    await publishToRoom(tenant, moved, roomRead(moved, { user_type: role, user_id: actor.userId }, message._id));
+    await deliverRoomEvent(tenant, moved, roomRead(moved, reader, message._id), { retryable: true });
     return { room: moved, role };
   }
   // Nothing moved: the cursor is already at or past this message, or the room or the caller's
-  // seat went meanwhile.
-  return { room: await accessible(), role };
+  // seat went meanwhile. A cursor at this very message is this read, made by an earlier attempt
+  // (a lost answer, an event not delivered): tell it again.
+  const room = await accessible();
+  if (readCursorOf(room, role)?.message_id === message._id) {
+    await deliverRoomEvent(tenant, room, roomRead(room, reader, message._id), { retryable: true });
+  }
+  return { room, role };
 };

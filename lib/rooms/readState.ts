@@ -1,4 +1,4 @@
-import type { Role } from '../tenancy/tenant';
+import { ROLES, type Role } from '../tenancy/tenant';
 import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
 
 /**
@@ -20,6 +20,12 @@ export type ReadCursors = Partial<Record<`read_${ParticipantRole}`, ReadCursor>>
 
 export type RoomReadState = ReadCounters & ReadCursors;
 
+/** A message the room recorded (counted) lately: enough to tell the counts just after it. */
+export interface RecordedMessage {
+  _id: string;
+  sender_type: Role;
+}
+
 /** Per participant role: how many messages from others the room holds (what a reader of everything has seen). */
 export type ReadMarks = Record<ParticipantRole, number>;
 
@@ -28,6 +34,20 @@ const othersCount = (state: ReadCounters, role: ParticipantRole): number => (sta
 /** Stored with each message: what a reader of that message has seen, per role, from the counts just after it. */
 export const readMarksOf = (state: ReadCounters): ReadMarks =>
   Object.fromEntries(PARTICIPANT_ROLES.map((role) => [role, othersCount(state, role)])) as ReadMarks;
+
+/**
+ * The counts just after `messageId` was recorded, from a later state of the room: what was
+ * recorded after it (the newer part of `recorded`, newest first) taken back off. Undefined when
+ * the message is not among the recorded ones, so the room no longer tells.
+ */
+export const countsJustAfter = (state: ReadCounters & { recorded?: RecordedMessage[] }, messageId: string): ReadCounters | undefined => {
+  const recorded = state.recorded ?? [];
+  const position = recorded.findIndex((entry) => entry._id === messageId);
+  if (position < 0) return undefined;
+  const counts: ReadCounters = { message_count: (state.message_count ?? 0) - position };
+  for (const role of ROLES) counts[`sent_${role}`] = (state[`sent_${role}`] ?? 0) - recorded.slice(0, position).filter((later) => later.sender_type === role).length;
+  return counts;
+};
 
 export const readCursorOf = (state: RoomReadState, role: ParticipantRole): ReadCursor | undefined => state[`read_${role}`];
 

@@ -1,6 +1,6 @@
 import type { ChatType, ParticipantRole } from './chatType';
 import type { Role } from '../tenancy/tenant';
-import type { RoomReadState } from './readState';
+import type { RecordedMessage, RoomReadState } from './readState';
 
 /** A participant as stored inside its room (one per filled slot). */
 export interface Participant {
@@ -41,8 +41,15 @@ export interface Room extends RoomReadState {
   vendor_user_id?: string;
   participants: Partial<Record<ParticipantRole, Participant>>;
   last_message?: LastMessage;
-  /** Set by startChat's touch of an existing room: its status before that touch (false: it reopened). */
-  status_before_touch?: boolean;
+  /**
+   * When the room last reopened, while that reopen's `room.opened` is not known to have reached
+   * everyone; "" when nothing is pending, absent while the room is closed. Internal.
+   */
+  reopened_at?: string;
+  /** When the room closed, while it stays closed: names its `room.closed` event. Internal. */
+  closed_at?: string;
+  /** The messages recorded last, newest first (lib/store/roomItem.ts). Internal, never in a response. */
+  recorded?: RecordedMessage[];
   /** Flood-limit state per sender (lib/messages/sendRate.ts); internal, never in a response. */
   send_rates?: Record<string, number>;
   created_date: string;

@@ -1,7 +1,8 @@
+import { logger } from '../log';
+import { deliverRoomEvent } from '../realtime/delivery';
 import { roomOpened } from '../realtime/events';
-import { publishToRoom } from '../realtime/publisher';
 import { releaseRoomNumber } from '../store/roomNumbers';
-import { createRoom, getRoomByRef, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
+import { createRoom, getRoomByRef, settleReopen, touchRoomAsMember, type RoomUpsert } from '../store/rooms';
 import { assertActsAs } from '../tenancy/authorize';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { PARTICIPANT_ROLES, type ParticipantRole } from './chatType';
@@ -49,6 +50,23 @@ const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomI
 };
 
 /**
+ * A touch that reopened the room leaves its time in `reopened_at` until everyone has been told:
+ * this touch tells them (also when it is a retry of the one that reopened it, or another caller's
+ * touch after that one failed to tell), then marks the reopen told. Telling fails with 503, the
+ * reopen still pending, so the client's retry tells again, with the same event id.
+ */
+const tellReopen = async (tenant: Tenant, ref: string, room: Room): Promise<void> => {
+  if (!room.reopened_at) return;
+  await deliverRoomEvent(tenant, room, roomOpened(room), { retryable: true });
+  try {
+    await settleReopen(tenant, ref, room._id, room.reopened_at);
+  } catch (error) {
+    // Only a repeat of the event, with the same id, follows from a reopen left pending.
+    logger.warn('Could not mark a reopen as told; the next touch tells it again', { room: room._id, error });
+  }
+};
+
+/**
  * Get or create the room of one conversation about one order, and touch it, for a caller the
  * membership rule (roomEntryFor) lets in. The conversation is (tenant, order_id, order_vendor_id,
  * canonical type); calling again returns the same room, fills slots that were empty and reopens it
@@ -57,6 +75,9 @@ const reserveNumberFor = async (tenant: Tenant, request: StartChatRequest, roomI
  * A warm call is one request: the touch, whose condition is the membership rule. Only when that
  * touch finds no room does a caller who may create read, reserve a number, then create. Anyone
  * refused gets the 404 a missing room gets, and nothing of theirs is written.
+ *
+ * Retries: the touch is idempotent; a create whose answer was lost finds its own room, which keeps
+ * the number it carries; a reopen is told (`room.opened`) until it is known delivered.
  */
 export const startChat = async (tenant: Tenant, actor: Actor, request: StartChatRequest, now = new Date()): Promise<Room> => {
   assertActsAs(actor, request.user_id, request.type.initiator);
@@ -86,7 +107,7 @@ export const startChat = async (tenant: Tenant, actor: Actor, request: StartChat
   for (let attempt = 0; attempt < ENTRY_ATTEMPTS; attempt++) {
     const touched = await touchRoomAsMember(tenant, upsert, entry.seat);
     if (touched) {
-      if (touched.status_before_touch === false) await publishToRoom(tenant, touched, roomOpened(touched));
+      await tellReopen(tenant, ref, touched);
       return touched;
     }
     // No room and the caller may not create one, or a room that does not let the caller in:
@@ -104,8 +125,10 @@ export const startChat = async (tenant: Tenant, actor: Actor, request: StartChat
     const room_id = await reserveNumberFor(tenant, request, _id);
     const created = await createRoom(tenant, { ...upsert, _id, room_id });
     if (created) return created;
-    // Another caller created it first: free the number and enter their room instead.
-    if (!request.order_number) await releaseRoomNumber(tenant, room_id, _id);
+    // The room exists: another caller created it first, or this very put was applied and its
+    // answer lost. A room carrying our number is ours (no one else holds it) and keeps it; else free
+    // the number. Either way, enter the room as any caller does.
+    if (!request.order_number && (await getRoomByRef(tenant, ref))?.room_id !== room_id) await releaseRoomNumber(tenant, room_id, _id);
   }
   throw new Error('startChat did not settle on a room');
 };

@@ -43,19 +43,23 @@ const dedupeMarker = (tenant: TenantKeyScope, ref: string, message: Message) => 
   created_date: message.created_date,
 });
 
-export type DedupeClaim = { claimed: true } | { claimed: false; original: Message };
+/**
+ * `original` is undefined when the marker was withdrawn between the claim and its read (a refused
+ * send releasing it): the caller claims again.
+ */
+export type DedupeClaim = { claimed: true } | { claimed: false; original: Message | undefined };
 
 /**
  * Claim a sender's `client_message_id` in a room for `message`, with one conditional put. If it
  * was claimed before (in this room incarnation), the first claim's message comes back instead:
  * its `_id` and time from the marker, the rest from this attempt (a retry sends the same text;
- * the stored message, if the first attempt got that far, is what the caller returns). The marker
- * holds only the message's `_id` and time, never its text, so a claim costs one write unit
- * whatever the message's length. A marker left by an earlier incarnation of the room (same
- * partition, other `_id`) is replaced.
+ * the stored message, if the first attempt got that far, is what the caller returns). A marker
+ * naming `message` itself is this claim, applied by an attempt whose answer was lost (the SDK
+ * retried it): claimed. The marker holds only the message's `_id` and time, never its text, so a
+ * claim costs one write unit whatever the message's length. A marker left by an earlier
+ * incarnation of the room (same partition, other `_id`) is replaced.
  */
 export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<DedupeClaim> => {
-  const key = dedupeMarkerKey(tenant, ref, message);
   try {
     await documentClient(tenant).send(
       new PutCommand({
@@ -69,10 +73,21 @@ export const claimClientMessageId = async (tenant: TenantKeyScope, ref: string, 
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  const { Item } = await documentClient(tenant).send(new GetCommand({ TableName: config.chatTable, Key: key, ConsistentRead: true }));
-  if (!Item) throw new Error('Dedupe marker vanished between its claim and its read');
-  return { claimed: false, original: { ...message, _id: String(Item.message_id), created_date: String(Item.created_date) } };
+  const marker = await readMarker(tenant, ref, message);
+  if (marker?.message_id === message._id) return { claimed: true };
+  return { claimed: false, original: marker && { ...message, _id: marker.message_id, created_date: marker.created_date } };
 };
+
+const readMarker = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<{ message_id: string; created_date: string } | undefined> => {
+  const { Item } = await documentClient(tenant).send(
+    new GetCommand({ TableName: config.chatTable, Key: dedupeMarkerKey(tenant, ref, message), ConsistentRead: true }),
+  );
+  return Item && Item.room === message.room_id ? { message_id: String(Item.message_id), created_date: String(Item.created_date) } : undefined;
+};
+
+/** Whether the sender's `client_message_id` of `message` is claimed in this room incarnation (one read, no write). */
+export const isClientMessageIdClaimed = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<boolean> =>
+  (await readMarker(tenant, ref, message)) !== undefined;
 
 /**
  * Take over a claim whose message was never written (its attempt is long over): the marker now

@@ -1,7 +1,9 @@
 import type { SendPace } from '../messages/sendRate';
 import { PARTICIPANT_ROLES, SLOT_OF_ROLE, type ParticipantRole } from '../rooms/chatType';
+import type { RecordedMessage } from '../rooms/readState';
 import type { Participant, Room } from '../rooms/room';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
+import type { Role } from '../tenancy/tenant';
 import type { PARTICIPANT_INDEX, roomIndexAttributes } from './keys';
 
 /*
@@ -29,12 +31,74 @@ export type RoomItem = Omit<Room, 'participants'> & {
   expires_at: number;
 } & ReturnType<typeof roomIndexAttributes> &
   Partial<Record<`p_${ParticipantRole}`, StoredParticipant>> &
-  Partial<Record<`profile_${ParticipantRole}`, ParticipantProfile>>;
+  Partial<Record<`profile_${ParticipantRole}`, ParticipantProfile>> &
+  Partial<Record<RecordedAttribute, string>> & {
+    /** Written by touches before reopens were recognised by `reopened_at`; no longer read. */
+    status_before_touch?: boolean;
+  };
 
 export const participantAttribute = (role: ParticipantRole) => `p_${role}` as const;
 
 /** A participant's own latest profile, kept beside the slot so that whoever named them first does not fix it. */
 export const profileAttribute = (role: ParticipantRole) => `profile_${role}` as const;
+
+/**
+ * The messages most recently recorded on the room, newest first: `rec0` … `rec7`, each the
+ * message's `_id` followed by one letter for its sender's role. A send's one room update shifts
+ * them along (`rec1` takes `rec0`'s value, …, the oldest falls off) and is conditional on its
+ * message not being among them, so the fact "this message is counted here" is part of the write
+ * itself: a repeat of that update (an SDK retry of an applied request, a client's retry, a
+ * concurrent copy of the send) changes nothing and says so by failing. The letters give the counts
+ * just after any of them (lib/rooms/readState.ts). Separate attributes rather than a list: an
+ * update can copy one attribute into another, but cannot both append to a list and drop its head.
+ * About 250 bytes, written with every message.
+ */
+export const RECORDED_WINDOW = 8;
+
+type RecordedAttribute = `rec${number}`;
+
+const RECORDED_ATTRIBUTES: RecordedAttribute[] = Array.from({ length: RECORDED_WINDOW }, (_, slot) => `rec${slot}` as const);
+
+const ROLE_LETTERS = { agent: 'a', user: 'u', vendor: 'v', admin: 'd' } as const satisfies Record<Role, string>;
+
+const ROLE_OF_LETTER = Object.fromEntries(Object.entries(ROLE_LETTERS).map(([role, letter]) => [letter, role])) as Record<string, Role>;
+
+/** How a recorded message is written into the window: its `_id` and its sender's role letter. */
+export const recordedEntry = (message: RecordedMessage): string => `${message._id}${ROLE_LETTERS[message.sender_type]}`;
+
+/** The window as a stored item holds it, newest first; slots never written yet (or blank) are skipped. */
+const recordedOf = (stored: Record<string, unknown>): RecordedMessage[] => {
+  const recorded: RecordedMessage[] = [];
+  for (const attribute of RECORDED_ATTRIBUTES) {
+    const entry = stored[attribute];
+    if (typeof entry !== 'string' || entry.length < 2) continue;
+    const sender_type = ROLE_OF_LETTER[entry.slice(-1)];
+    if (sender_type) recorded.push({ _id: entry.slice(0, -1), sender_type });
+  }
+  return recorded;
+};
+
+export interface RecordedClause {
+  set: string;
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * The SET that enters `message` into the window and the condition that it is not there yet, for
+ * the send's one UpdateItem. A slot not written yet is copied as "" (an update may not read an
+ * attribute that does not exist), and a missing attribute never equals the entry.
+ */
+export const recordedClause = (message: RecordedMessage): RecordedClause => {
+  const names: Record<string, string> = {};
+  RECORDED_ATTRIBUTES.forEach((attribute, slot) => {
+    names[`#rec${slot}`] = attribute;
+  });
+  const set = RECORDED_ATTRIBUTES.map((_, slot) => (slot === 0 ? '#rec0 = :recEntry' : `#rec${slot} = if_not_exists(#rec${slot - 1}, :recBlank)`));
+  const condition = `NOT (${RECORDED_ATTRIBUTES.map((_, slot) => `#rec${slot} = :recEntry`).join(' OR ')})`;
+  return { set: set.join(', '), condition, names, values: { ':recEntry': recordedEntry(message), ':recBlank': '' } };
+};
 
 const PROFILE_FIELDS = ['username', 'email', 'phone_num', 'display_image'] as const;
 
@@ -76,6 +140,8 @@ const STORAGE_ATTRIBUTES: ReadonlySet<string> = new Set([
   'profile_agent',
   'profile_user',
   'profile_vendor',
+  'status_before_touch',
+  ...RECORDED_ATTRIBUTES,
 ] satisfies Array<Exclude<keyof RoomItem, keyof Room> | (typeof PARTICIPANT_INDEX)[ParticipantRole]['attribute']>);
 
 /** The room a stored item holds, read in one pass over its attributes (lists map up to a page of them). */
@@ -88,6 +154,8 @@ export const toRoom = (stored: Record<string, unknown>): Room => {
     if (sender === undefined) room[attribute] = stored[attribute];
     else (rates ??= {})[sender] = Number(stored[attribute]);
   }
+  const recorded = recordedOf(stored);
+  if (recorded.length > 0) room.recorded = recorded;
   const participants: Room['participants'] = {};
   for (const role of PARTICIPANT_ROLES) {
     const participant = participantOf(stored, role);

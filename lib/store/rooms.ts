@@ -7,7 +7,7 @@ import type { LastMessage, Participant, Room } from '../rooms/room';
 import type { RoomSeat, SlotHolder } from '../rooms/roomEntry';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
 import { documentClient } from './client';
-import { unlessConditionFails } from './conditions';
+import { conditionHeld, isConditionFailure, unlessConditionFails } from './conditions';
 import {
   participantIndexKey,
   PARTICIPANT_INDEX,
@@ -15,7 +15,7 @@ import {
   roomKey,
   type TenantKeyScope,
 } from './keys';
-import { participantAttribute, profileAttribute, sendRateClause, storedParts, toRoom } from './roomItem';
+import { participantAttribute, profileAttribute, recordedClause, sendRateClause, storedParts, toRoom } from './roomItem';
 import { UpdateExpression } from './updateExpression';
 
 /** What startChat writes: immutable room fields, the slots it knows, and the new activity time. */
@@ -49,9 +49,10 @@ const holderClause = (holder: SlotHolder | undefined): { condition?: string; nam
 export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpsert, seat: RoomSeat | undefined): Promise<Room | undefined> => {
   const update = new UpdateExpression()
     .set('updated_date', input.now)
-    // Whether this touch reopens the room (a `room.opened` event), from the one write.
-    .copy('status_before_touch', 'status')
     .set('status', true)
+    // A closed room has none, so the touch that reopens it leaves its own time here; later touches
+    // (and retries of that one) keep it until its `room.opened` is known delivered (settleReopen).
+    .setIfAbsent('reopened_at', input.now)
     .set('expires_at', input.expiresAt);
   for (const [attribute, value] of Object.entries(roomIndexAttributes(tenant, input))) update.set(attribute, value);
   const ownProfile = seat && input.ownProfile && Object.keys(input.ownProfile).length > 0 ? input.ownProfile : undefined;
@@ -77,7 +78,7 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, input.ref),
-        UpdateExpression: update.toString(),
+        UpdateExpression: `${update.toString()} REMOVE ${update.name('closed_at')}`,
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: update.names,
         ExpressionAttributeValues: update.values,
@@ -91,7 +92,8 @@ export const touchRoomAsMember = async (tenant: TenantKeyScope, input: RoomUpser
 /**
  * Create a conversation's room with its (already reserved) number, only if the conversation has
  * none: of concurrent first calls exactly one creates; the others get undefined and touch the
- * winner's room instead.
+ * winner's room instead. Undefined also when this very put was applied and its answer lost (the
+ * SDK's retry then meets the room it made): the caller tells the two apart by the room's number.
  */
 export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _id: string; room_id: string }): Promise<Room | undefined> => {
   const item: Record<string, unknown> = {
@@ -101,6 +103,7 @@ export const createRoom = async (tenant: TenantKeyScope, input: RoomUpsert & { _
     conversation: input.conversation,
     ...input.fields,
     status: true,
+    reopened_at: '',
     created_date: input.now,
     updated_date: input.now,
     __v: 0,
@@ -164,16 +167,25 @@ export interface MessageTouch extends RoomTouch {
 }
 
 /**
+ * What recording a message did: the room just after it, or nothing, because the condition failed.
+ * `afterRetries`: the SDK had sent the update more than once, so an earlier attempt whose answer
+ * was lost may have applied it.
+ */
+export type MessageRecording = { recorded: Room } | { recorded?: undefined; afterRetries: boolean };
+
+const sdkAttempts = (error: unknown): number => (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+
+/**
  * Record a new message on its room, in one conditional UpdateItem: the sender's pacing state
  * (lib/store/roomItem.ts), the counts (`message_count`, `sent_<sender role>`: see
- * lib/rooms/readState.ts) and, with `preview`, the last-message preview, activity time and expiry.
- * Conditional on the room still being this incarnation (`_id`) and open, so a message is never
- * attached to a room that was closed, deleted or recreated meanwhile; on the sender still holding
- * their slot, so a participant removed meanwhile records nothing; on the sender's pacing step
- * still fitting; with `preview`, on the preview being older, so concurrent senders can never move
- * it (or the activity time) backwards; without, on the preview not being this very message (an
- * earlier attempt of the same send already recorded it).
- * The room as it is now, or undefined when the condition fails; the caller re-reads the room to tell why.
+ * lib/rooms/readState.ts), the window of recently recorded messages and, with `preview`, the
+ * last-message preview, activity time and expiry. Conditional on the message not being in that
+ * window (so a repeat of this write counts nothing: the caller re-reads and finds it there); on the
+ * room still being this incarnation (`_id`) and open, so a message is never attached to a room
+ * that was closed, deleted or recreated meanwhile; on the sender still holding their slot, so a
+ * participant removed meanwhile records nothing; on the sender's pacing step still fitting; with
+ * `preview`, on the preview being older, so concurrent senders can never move it (or the
+ * activity time) backwards.
  */
 export const touchRoomWithMessage = async (
   tenant: TenantKeyScope,
@@ -181,41 +193,50 @@ export const touchRoomWithMessage = async (
   roomId: string,
   message: LastMessage,
   touch: MessageTouch,
-): Promise<Room | undefined> => {
+): Promise<MessageRecording> => {
   const rate = sendRateClause(touch.sender, touch.pace);
+  const recorded = recordedClause(message);
   const holder = holderClause(touch.holder);
-  const set = [rate.set];
-  const condition = ['#id = :roomId', '#status = :open', ...(holder.condition ? [holder.condition] : []), rate.condition];
+  const set = [rate.set, recorded.set];
+  const condition = [recorded.condition, '#id = :roomId', '#status = :open', ...(holder.condition ? [holder.condition] : []), rate.condition];
   const values: Record<string, unknown> = {
     ':roomId': roomId,
     ':open': true,
-    ':messageId': message._id,
     ':one': 1,
     ...holder.values,
     ...rate.values,
+    ...recorded.values,
   };
   if (touch.preview) {
     const touched = touchClauses(tenant, touch);
     set.push('last_message = :message', touched.clauses);
     condition.push('(attribute_not_exists(last_message) OR last_message.#id < :messageId)');
-    Object.assign(values, { ':message': message, ...touched.values });
-  } else {
-    condition.push('last_message.#id <> :messageId');
+    Object.assign(values, { ':message': message, ':messageId': message._id, ...touched.values });
   }
-  return unlessConditionFails(async () => {
+  try {
     const { Attributes } = await documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
         UpdateExpression: `SET ${set.join(', ')} ADD message_count :one, #sent :one`,
         ConditionExpression: condition.join(' AND '),
-        ExpressionAttributeNames: { '#id': '_id', '#status': 'status', '#sent': `sent_${message.sender_type}`, ...holder.names, ...rate.names },
+        ExpressionAttributeNames: {
+          '#id': '_id',
+          '#status': 'status',
+          '#sent': `sent_${message.sender_type}`,
+          ...holder.names,
+          ...rate.names,
+          ...recorded.names,
+        },
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return toRoom(Attributes!);
-  });
+    return { recorded: toRoom(Attributes!) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { afterRetries: sdkAttempts(error) > 1 };
+  }
 };
 
 interface IncarnationUpdate {
@@ -258,7 +279,9 @@ const updateIncarnation = async (
 
 /**
  * Close a room (status false) and touch it, as `holder` (undefined: an admin); undefined if no
- * room with this `_id` exists or the holder no longer holds their slot.
+ * room with this `_id` exists or the holder no longer holds their slot. `closed_at` keeps the time
+ * of the close that closed it, so closing again (a retry) names the same close; a pending reopen
+ * is over.
  */
 export const closeStoredRoom = (
   tenant: TenantKeyScope,
@@ -268,11 +291,30 @@ export const closeStoredRoom = (
   holder: SlotHolder | undefined,
 ): Promise<Room | undefined> =>
   updateIncarnation(tenant, ref, roomId, touch, {
-    set: '#status = :closed',
-    names: { '#status': 'status' },
+    set: '#status = :closed, #closedAt = if_not_exists(#closedAt, :now)',
+    remove: '#reopenedAt',
+    names: { '#status': 'status', '#closedAt': 'closed_at', '#reopenedAt': 'reopened_at' },
     values: { ':closed': false },
     holder,
   });
+
+/**
+ * The reopen at `reopenedAt` has been told to everyone: no touch needs to tell it again. Only that
+ * reopen's mark is cleared (a later close and reopen made a new one). False if it was not there.
+ */
+export const settleReopen = (tenant: TenantKeyScope, ref: string, roomId: string, reopenedAt: string): Promise<boolean> =>
+  conditionHeld(() =>
+    documentClient(tenant).send(
+      new UpdateCommand({
+        TableName: config.chatTable,
+        Key: roomKey(tenant, ref),
+        UpdateExpression: 'SET #reopenedAt = :settled',
+        ConditionExpression: '#id = :roomId AND #reopenedAt = :reopenedAt',
+        ExpressionAttributeNames: { '#id': '_id', '#reopenedAt': 'reopened_at' },
+        ExpressionAttributeValues: { ':roomId': roomId, ':reopenedAt': reopenedAt, ':settled': '' },
+      }),
+    ),
+  );
 
 /**
  * Give a room's slot to `participant` (replacing whoever held it, with their profile), conditional

@@ -14,7 +14,7 @@ import { conversationRef, refOfRoomId } from '../../lib/rooms/identifiers';
 import { startChat } from '../../lib/rooms/startChat';
 import { startChatRequest } from '../../lib/rooms/startChatRequest';
 import { documentClient } from '../../lib/store/client';
-import { roomNumberKey } from '../../lib/store/keys';
+import { roomKey, roomNumberKey } from '../../lib/store/keys';
 import type { Actor } from '../../lib/tenancy/tenant';
 import { SEED_PATH } from '../../scripts/local/seedRequest';
 import { invokeHttp, tokenOf } from '../support/lambda';
@@ -69,12 +69,15 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     expect(await withId(agent, room._id, clientMessageId)).toHaveLength(1);
   });
 
-  it('whose claim was abandoned (never written, long ago) is stored as a new message; a recent one completes the original', async () => {
+  it('whose claim was abandoned (never counted, long ago) is stored as a new message; a recent one, or one the room counted, completes the original', async () => {
     const { room, agent } = await openConversation();
     const t0 = new Date();
-    faults = injectStoreFaults(1, { tenants: [tenant1], when: MESSAGE_PUT });
+    faults = injectStoreFaults(1, { tenants: [tenant1], when: TOUCH });
     await expect(send(agent, room._id, 'first words', 'abandoned', t0)).rejects.toBeDefined();
+    faults.stop();
+    faults = injectStoreFaults(1, { tenants: [tenant1], when: MESSAGE_PUT });
     await expect(send(agent, room._id, 'first words', 'recent', t0)).rejects.toBeDefined();
+    await expect(send(agent, room._id, 'first words', 'counted', t0)).rejects.toBeDefined();
     faults.stop();
 
     // Soon after: the first attempt may still be running; the retry completes that same message
@@ -88,6 +91,15 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     expect(late).toMatchObject({ created: true, message: { text: 'second thoughts', created_date: lateAt.toISOString() } });
     expect((await withId(agent, room._id, 'abandoned')).map((message) => message.text)).toEqual(['second thoughts']);
     expect((await withId(agent, room._id, 'recent')).map((message) => message.created_date)).toEqual([t0.toISOString()]);
+
+    // Long after, but its attempt died after the room counted it: that message is completed, so
+    // the count and the stored messages agree.
+    const counted = await send(agent, room._id, 'first words', 'counted', lateAt);
+    expect(counted).toMatchObject({ created: true, message: { created_date: t0.toISOString() } });
+    const listed = await listMessages(tenant1, agent, listMessagesParams.parse({ _id: room._id, limit: '100' }));
+    expect(listed.messages).toHaveLength(3);
+    const stored = await getItem(tenant1, roomKey(tenant1, refOfRoomId(room._id)!));
+    expect(stored).toMatchObject({ message_count: 3, sent_agent: 3 });
   });
 });
 

@@ -30,12 +30,27 @@ export const STORE_FAULTS = {
   throttling: throttled,
   serverError: () => new InternalServerError({ message: 'injected 500', $metadata: { httpStatusCode: 500 } }),
   timeout: () => Object.assign(new Error('injected request timeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
+  /** The connection reset under the request: the SDK retries it, like a timeout. */
+  connectionReset: () => Object.assign(new Error('injected connection reset'), { name: 'Error', code: 'ECONNRESET' }),
+  /**
+   * The instance dying at this point: nothing retries it and nothing after it runs (the use case
+   * sees an error it does not handle, as a killed Lambda would never get to answer).
+   */
+  crash: () => new InstanceKilled(),
 } as const;
+
+/** What STORE_FAULTS.crash throws: no retry strategy and no use case handles it. */
+export class InstanceKilled extends Error {
+  override name = 'InstanceKilled';
+  constructor() {
+    super('injected crash: the instance died here');
+  }
+}
 
 export interface StoreFaultInjector {
   /** Fraction of attempts (0..1) that fail from now on. */
   setRate(rate: number): void;
-  /** Attempts seen and attempts failed so far, by command name. */
+  /** Attempts seen and attempts failed (or delayed) so far, by command name. */
   readonly attempts: Record<string, number>;
   readonly failed: Record<string, number>;
   stop(): void;
@@ -49,16 +64,35 @@ export interface StoreFaultOptions {
   when?: (commandName: string, request: string) => boolean;
   /** Let the attempt reach the store, then fail it: a response lost after the write was applied. */
   afterApplied?: boolean;
+  /**
+   * Hold each picked attempt this long: before it reaches the store, or (with `afterApplied`)
+   * after the store applied it and before its answer comes back, as a slow store or network does.
+   */
+  delayMs?: number;
+  /** False: a picked attempt is only delayed, and then answered as the store answered it. */
+  fail?: boolean;
+  /** Pick at most this many attempts in all, then let everything through. */
+  limit?: number;
 }
 
 const utf8 = new TextDecoder();
 
 const wireBody = (body: unknown): string => (body instanceof Uint8Array ? utf8.decode(body) : typeof body === 'string' ? body : '');
 
-/** Fail `rate` of the chosen store attempts with `fault` until stopped. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fail (or delay) `rate` of the chosen store attempts with `fault` until stopped. */
 export const injectStoreFaults = (
   rate: number,
-  { tenants, fault = STORE_FAULTS.throttling, when = () => true, afterApplied = false }: StoreFaultOptions,
+  {
+    tenants,
+    fault = STORE_FAULTS.throttling,
+    when = () => true,
+    afterApplied = false,
+    delayMs = 0,
+    fail = true,
+    limit = Number.POSITIVE_INFINITY,
+  }: StoreFaultOptions,
 ): StoreFaultInjector => {
   const clients = [registryClient(), ...tenants.map((tenant) => documentClient(tenant))];
   const name = `store-faults-${Math.random()}`;
@@ -66,14 +100,23 @@ export const injectStoreFaults = (
   const failed: Record<string, number> = {};
   let current = rate;
   let seen = 0;
+  let picked = 0;
   const middleware =
     (next: (args: any) => Promise<any>, { commandName = 'unknown' }: { commandName?: string }) =>
     async (args: any) => {
       if (!when(commandName, wireBody(args.request?.body))) return next(args);
       attempts[commandName] = (attempts[commandName] ?? 0) + 1;
-      if (Math.random() >= current) return next(args);
+      if (picked >= limit || Math.random() >= current) return next(args);
+      picked++;
       failed[commandName] = (failed[commandName] ?? 0) + 1;
-      if (afterApplied) await next(args);
+      if (!afterApplied) {
+        await pause(delayMs);
+        if (!fail) return next(args);
+        throw fault(seen++);
+      }
+      const answer = await next(args);
+      await pause(delayMs);
+      if (!fail) return answer;
       throw fault(seen++);
     };
   for (const client of clients) client.middlewareStack.add(middleware as never, { step: 'deserialize', name });
