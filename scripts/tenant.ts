@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as z from '../lib/zod';
 import { targetRegistry } from './registryTarget';
+import { tenantWebhooksCli, WEBHOOK_USAGE, WebhookUsageError } from './tenantWebhooks';
 
 const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--region <region>]
   add --client-id <n> --sub-domain <host> --db-name <name> [--name <display name>] [--retention-days <days>]
@@ -20,7 +21,8 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   set-staff-order-claims --client-id <n> (--on | --off)
   rotate-secret --client-id <n>
   drop-secret --client-id <n> --keep-newest
-  add-key --client-id <n> --jwk-file <public key.json>`;
+  add-key --client-id <n> --jwk-file <public key.json>
+  webhook <add|list|remove|rotate-secret|disable|enable> …   (npm run tenant -- webhook --help)`;
 
 /** A mistake in the command line: the usage is worth showing. */
 class UsageError extends Error {}
@@ -134,6 +136,10 @@ const oneLine = (error: unknown): string => {
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
 export const tenantCli = async (argv: string[], output: CliOutput): Promise<number> => {
   try {
+    if (argv[0] === 'webhook') {
+      await tenantWebhooksCli(argv.slice(1), output);
+      return 0;
+    }
     let parsed;
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
@@ -152,7 +158,8 @@ export const tenantCli = async (argv: string[], output: CliOutput): Promise<numb
   } catch (error) {
     output.err(`tenant: ${oneLine(error)}`);
     if (error instanceof UsageError) output.err(USAGE);
-    return error instanceof UsageError ? 2 : 1;
+    if (error instanceof WebhookUsageError) output.err(WEBHOOK_USAGE);
+    return error instanceof UsageError || error instanceof WebhookUsageError ? 2 : 1;
   }
 };
 

@@ -1,7 +1,7 @@
 import { logger } from '../log';
 import { metrics, MetricUnit } from '../metrics';
 import type { Room } from '../rooms/room';
-import type { TenantKeyScope } from '../store/keys';
+import { handOverToWebhooks, type WebhookSubscriber } from '../webhooks/enqueue';
 import type { RealtimeEvent } from './events';
 import { publishToRoom, undeliveredEvent } from './publisher';
 
@@ -21,12 +21,16 @@ export interface DeliveryOptions {
  * event is published: the publisher retries lookups and pushes within the request's budget, and
  * what still failed is never dropped silently. A retryable caller answers 503 with Retry-After
  * (the client's retry delivers again); any other caller logs the event as undelivered and counts it
- * (metric `EventsUndelivered`), and its recipients catch up from the HTTP API. A durable channel
- * (webhooks) belongs here too, under the same rule, so that no use case knows how events travel.
+ * (metric `EventsUndelivered`), and its recipients catch up from the HTTP API. Webhooks follow
+ * the same rule: the event is handed to the tenant's endpoints (lib/webhooks/enqueue.ts: one
+ * asynchronous invocation, only when the tenant subscribes to it), and a hand-over that failed
+ * counts as an event not delivered. No use case knows how events travel.
  */
-export const deliverRoomEvent = async (tenant: TenantKeyScope, room: Room, event: RealtimeEvent, { retryable }: DeliveryOptions): Promise<void> => {
+export const deliverRoomEvent = async (tenant: WebhookSubscriber, room: Room, event: RealtimeEvent, { retryable }: DeliveryOptions): Promise<void> => {
   const report = await publishToRoom(tenant, room, event);
-  if (report.failed === 0) return;
+  // After the publication, whose report names who had no live connection (offline_participants).
+  const handedOver = await handOverToWebhooks(tenant, room, event, report);
+  if (report.failed === 0 && handedOver) return;
   metrics.addMetric('EventsUndelivered', MetricUnit.Count, 1);
   if (retryable) throw undeliveredEvent(report, event);
   logger.warn('Event not delivered to every connection; its recipients catch up from the HTTP API', {

@@ -79,3 +79,23 @@ export const enqueueWebhooks = async (
   await queueJob(tenant, job);
   return 'queued';
 };
+
+/**
+ * `enqueueWebhooks` for deliverRoomEvent: false (logged, counted) when the event could not be
+ * handed over at all, which the caller treats as an event not delivered.
+ */
+export const handOverToWebhooks = async (
+  tenant: WebhookSubscriber,
+  room: Room,
+  event: RealtimeEvent,
+  report: Pick<DeliveryReport, 'reached'>,
+): Promise<boolean> => {
+  try {
+    await enqueueWebhooks(tenant, room, event, report);
+    return true;
+  } catch (error) {
+    metrics.addMetric('WebhookEnqueueFailed', MetricUnit.Count, 1);
+    logger.warn('Could not hand an event over to webhooks', { event: event.event, event_id: event.event_id, error });
+    return false;
+  }
+};

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { PARTICIPANT_ROLES, type ParticipantRole } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import type { RealtimeEvent } from '../realtime/events';
-import { isWebhookEventType, type WebhookEventType } from './events';
+import * as z from '../zod';
+import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './events';
 
 /** A participant the event did not reach on any live connection: the one a push notification is for. */
 export interface OfflineParticipant {
@@ -63,3 +64,11 @@ export const webhookJob = (
     body: JSON.stringify({ type, timestamp: occurredAt(event), data }),
   };
 };
+
+/** The delivery function's event: a job as enqueueWebhooks hands it over. */
+export const webhookJobSchema = z.object({
+  client_id: z.string().check(z.regex(/^[1-9][0-9]*$/)),
+  type: z.enum(WEBHOOK_EVENT_TYPES),
+  webhook_id: z.string().check(z.regex(/^msg_[A-Za-z0-9_-]{1,64}$/)),
+  body: z.string().check(z.minLength(2)),
+});
