@@ -73,6 +73,11 @@ export interface StoreFaultOptions {
   fail?: boolean;
   /** Pick at most this many attempts in all, then let everything through. */
   limit?: number;
+  /**
+   * Run this while a picked attempt is held (after the store applied it, with `afterApplied`):
+   * whatever else happens between a write and its answer, or between it and the SDK's retry.
+   */
+  during?: () => Promise<unknown>;
 }
 
 const utf8 = new TextDecoder();
@@ -92,6 +97,7 @@ export const injectStoreFaults = (
     delayMs = 0,
     fail = true,
     limit = Number.POSITIVE_INFINITY,
+    during = async () => undefined,
   }: StoreFaultOptions,
 ): StoreFaultInjector => {
   const clients = [registryClient(), ...tenants.map((tenant) => documentClient(tenant))];
@@ -109,13 +115,14 @@ export const injectStoreFaults = (
       if (picked >= limit || Math.random() >= current) return next(args);
       picked++;
       failed[commandName] = (failed[commandName] ?? 0) + 1;
+      const hold = () => Promise.all([pause(delayMs), during()]);
       if (!afterApplied) {
-        await pause(delayMs);
+        await hold();
         if (!fail) return next(args);
         throw fault(seen++);
       }
       const answer = await next(args);
-      await pause(delayMs);
+      await hold();
       if (!fail) return answer;
       throw fault(seen++);
     };
