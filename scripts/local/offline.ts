@@ -95,13 +95,15 @@ const offlineArgs = ({ stage, internal, websocketPort }: Launch): string[] => [
   '--useInProcess',
 ];
 
-const offlineEnv = ({ env, websocketPort, workFolder }: Launch): NodeJS.ProcessEnv => ({
+const offlineEnv = ({ env, internal, websocketPort, workFolder }: Launch): NodeJS.ProcessEnv => ({
   ...process.env,
   // No CloudWatch metric blobs in a local console (see lib/metrics.ts).
   METRICS_DISABLED: 'true',
   // The functions push events through offline's management API, on its WebSocket port: the event's
   // domainName and stage would name an endpoint that does not exist locally.
   WEBSOCKET_ENDPOINT: `http://${HOST}:${websocketPort}`,
+  // The functions hand webhook jobs to the delivery function through offline's own Lambda API.
+  AWS_ENDPOINT_URL_LAMBDA: `http://${HOST}:${internal.lambda}`,
   ...env,
   ESBUILD_WORK_FOLDER: workFolder,
 });

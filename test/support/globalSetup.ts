@@ -36,8 +36,8 @@ export default async function globalSetup(): Promise<void> {
       httpPort: httpPort!,
       lambdaPort: lambdaPort!,
       websocketPort: websocketPort!,
-      // No scheduled cleanup under the tests: the cleanup tests run their passes themselves.
-      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false' },
+      // No scheduled cleanup or webhook sweep under the tests: their tests run passes themselves.
+      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false', WEBHOOK_SWEEP_ENABLED: 'false' },
       echo: process.env.OFFLINE_ECHO === '1',
     });
     process.env.API_URL = offline.url;
