@@ -5,6 +5,7 @@
  * {"scanned":..,"deleted":..,"skipped":..,"tenants":..,"durationMs":..}.
  */
 import { parseArgs } from 'node:util';
+import { localStoreEndpoint } from './local/stackRecord';
 
 const USAGE = 'usage: npm run cleanup -- [--now <ISO time>] [--tenant <client_id>]... [--dry-run]';
 
@@ -45,7 +46,7 @@ const main = async (): Promise<number> => {
   const dryRun = values['dry-run'] ?? false;
 
   // lib/config reads the environment once, at import: point it at the local store first.
-  process.env.DYNAMODB_ENDPOINT ||= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT || '8000'}`;
+  process.env.DYNAMODB_ENDPOINT = localStoreEndpoint();
   const { tableNames, LOCAL_STAGE } = await import('./local/tables');
   const names = tableNames(LOCAL_STAGE);
   process.env.CHAT_TABLE ||= names.chat;

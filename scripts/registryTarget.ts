@@ -1,3 +1,4 @@
+import { localStoreEndpoint } from './local/stackRecord';
 import { LOCAL_STAGE, tableNames } from './local/tables';
 
 export interface RegistryTargetOptions {
@@ -8,7 +9,8 @@ export interface RegistryTargetOptions {
 
 /**
  * Point lib/config (read on access) at the registry an operator command acts on: a deployed
- * stage with `--stage`, else DYNAMODB_ENDPOINT, else the store of `npm start`. Table names come
+ * stage with `--stage`, else DYNAMODB_ENDPOINT, else the store of the running `npm start` (its
+ * record, lib/local/stackRecord), else the default local port. Table names come
  * from serverless.yml, the single source of them.
  */
 export const targetRegistry = ({ stage, region }: RegistryTargetOptions): void => {
@@ -20,7 +22,7 @@ export const targetRegistry = ({ stage, region }: RegistryTargetOptions): void =
     process.env.CHAT_TABLE = tableNames(stage).chat;
     return;
   }
-  process.env.DYNAMODB_ENDPOINT ||= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT || '8000'}`;
+  process.env.DYNAMODB_ENDPOINT = localStoreEndpoint();
   const names = tableNames(LOCAL_STAGE);
   process.env.TENANTS_TABLE ||= names.tenants;
   process.env.CHAT_TABLE ||= names.chat;

@@ -9,6 +9,7 @@ import { startLocalDynamo } from './local/dynalite';
 import { startOffline } from './local/offline';
 import { playgroundBanner } from './local/playground';
 import { seedTenants } from './local/seed';
+import { recordStack } from './local/stackRecord';
 import { seedCurl } from './local/seedRequest';
 import { REPO_ROOT } from './local/serverlessConfig';
 import { createTables, LOCAL_STAGE, tableNames } from './local/tables';
@@ -89,6 +90,8 @@ const main = async (): Promise<void> => {
     console.error(`serverless offline exited unexpectedly (code ${code}, signal ${signal})`);
     void shutdown(1);
   });
+
+  stops.push(await recordStack({ apiUrl: offline.url, wsUrl: offline.wsUrl, lambdaUrl: offline.lambdaUrl, dynamodbEndpoint: endpoint }));
 
   const token = await signLocalToken('1', '133', 'agent', 24 * 3600);
   console.log(`\nReady at ${offline.url}. The seed request (tenant 1, agent 133, token valid 24 h):\n`);
