@@ -4,7 +4,7 @@ import { metrics, MetricUnit } from '../metrics';
 import { listTenantRecords } from '../store/tenants';
 import { deletePendingDelivery, dueDeliveries, type PendingDelivery } from '../store/webhooks';
 import type { TenantRecord } from '../tenancy/tenant';
-import { attemptPending, fanOut, type AttemptResult, type DeliveryDeps } from './deliver';
+import { attemptPending, fanOut, tenantOfDelivery, type AttemptResult, type DeliveryDeps } from './deliver';
 import { FAN_OUT_ENDPOINT } from './enqueue';
 import { isWebhookEventType } from './events';
 import { addressRules } from './webhookUrl';
@@ -39,13 +39,13 @@ export interface SweepSummary {
 }
 
 /** A queue item naming no endpoint: a job the request path could not hand to the delivery function. */
-const fanOutQueued = async (deps: DeliveryDeps, pending: PendingDelivery): Promise<AttemptResult> => {
-  const clientId = pending.delivery_id.split('.')[0]!;
-  if (isWebhookEventType(pending.event_type)) {
-    await fanOut(deps, { client_id: clientId, type: pending.event_type, webhook_id: pending.webhook_id, body: pending.body });
-  }
-  await deletePendingDelivery({ clientId }, pending);
-  return 'delivered';
+const fanOutQueued = async (deps: DeliveryDeps, pending: PendingDelivery): Promise<Record<AttemptResult, number>> => {
+  const tenant = tenantOfDelivery(pending.delivery_id);
+  const counts = isWebhookEventType(pending.event_type)
+    ? await fanOut(deps, { client_id: tenant.clientId, type: pending.event_type, webhook_id: pending.webhook_id, body: pending.body })
+    : { delivered: 0, retrying: 0, failed: 0 };
+  await deletePendingDelivery(tenant, pending);
+  return counts;
 };
 
 /**
@@ -66,7 +66,12 @@ export const sweepWebhooks = async ({ now, remainingMs = () => Number.POSITIVE_I
   const summary: SweepSummary = { tenants: records.length, delivered: 0, retrying: 0, failed: 0, errors: 0, complete: true };
   const attempt = async (pending: PendingDelivery): Promise<void> => {
     try {
-      summary[await (pending.endpoint_id === FAN_OUT_ENDPOINT ? fanOutQueued(deps, pending) : attemptPending(deps, pending))]++;
+      if (pending.endpoint_id !== FAN_OUT_ENDPOINT) {
+        summary[await attemptPending(deps, pending)]++;
+        return;
+      }
+      const counts = await fanOutQueued(deps, pending);
+      for (const result of ['delivered', 'retrying', 'failed'] as const) summary[result] += counts[result];
     } catch (error) {
       summary.errors++;
       logger.warn('Webhook delivery could not be attempted; it stays due', { delivery_id: pending.delivery_id, error });
