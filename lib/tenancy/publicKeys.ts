@@ -55,8 +55,8 @@ export const keyProblem = (jwk: PublicJwk): KeyProblem | undefined => {
   return undefined;
 };
 
-/** The JWK schemas, built by `publicJwk` on first use. */
-const publicJwkSchema = () => {
+/** The JWK shapes, built by `publicJwk` and `storedPublicJwk` on first use. */
+const publicJwkShape = () => {
   const base64url = z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding'));
   const privateMember = z.optional(z.never({ error: 'is a private-key member: register the public key only' }));
 
@@ -99,17 +99,18 @@ const publicJwkSchema = () => {
     ...common,
   });
 
-  return z
-    .discriminatedUnion('kty', [ecKey, rsaKey, okpKey], {
-      error: 'must be a public JWK with kty EC (P-256), RSA or OKP (Ed25519)',
-    })
-    .check(
-      z.superRefine((jwk, ctx) => {
-        const problem = keyProblem(jwk);
-        if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-      }),
-    );
+  return z.discriminatedUnion('kty', [ecKey, rsaKey, okpKey], {
+    error: 'must be a public JWK with kty EC (P-256), RSA or OKP (Ed25519)',
+  });
 };
+
+const publicJwkSchema = () =>
+  publicJwkShape().check(
+    z.superRefine((jwk, ctx) => {
+      const problem = keyProblem(jwk);
+      if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    }),
+  );
 
 /**
  * One public JWK as a tenant registers it (`jwt_public_keys` of the tenant record): ES256 (EC
@@ -120,7 +121,15 @@ const publicJwkSchema = () => {
  */
 export const publicJwk = z.lazy(publicJwkSchema);
 
-export type PublicJwk = z.output<ReturnType<typeof publicJwkSchema>>;
+/**
+ * A public JWK as the registry holds it: the shape only. A stored key that is weak or invalid (one
+ * registered before these rules, or written some other way) does not make the whole tenant record
+ * unreadable, which would refuse every token of the tenant and block `npm run tenant` from
+ * repairing it; it verifies nothing instead (`importPublicKey`).
+ */
+export const storedPublicJwk = z.lazy(publicJwkShape);
+
+export type PublicJwk = z.output<ReturnType<typeof publicJwkShape>>;
 
 export const algorithmOf = (jwk: PublicJwk): PublicKeyAlgorithm => ALGORITHM_OF_KEY[jwk.kty];
 

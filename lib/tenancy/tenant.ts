@@ -3,7 +3,7 @@ import { platformId } from '../ids';
 import type { SendRateLimit } from '../messages/sendRate';
 import { subscribedEvents, webhookEndpoints } from '../webhooks/endpoint';
 import type { WebhookEventType } from '../webhooks/events';
-import { publicJwk } from './publicKeys';
+import { storedPublicJwk } from './publicKeys';
 
 export { publicJwk, type PublicJwk } from './publicKeys';
 
@@ -33,7 +33,7 @@ export const tenantRecordFields = z.object({
   /** HS256 keys; the first signs, all verify, so a key can be rotated without downtime. */
   jwt_secrets: z.optional(z.array(z.string().check(z.minLength(32, 'must be at least 32 characters'))).check(z.minLength(1))),
   /** Public keys of the tenant's platform (ES256, RS256, EdDSA); a token's `kid` picks one. */
-  jwt_public_keys: z.optional(z.array(publicJwk).check(z.minLength(1))),
+  jwt_public_keys: z.optional(z.array(storedPublicJwk).check(z.minLength(1))),
   /** Tokens whose `exp` lies further ahead than this are refused (DEFAULT_MAX_TOKEN_TTL_SECONDS when unset). */
   max_token_ttl_seconds: z.optional(z.number().check(z.int(), z.positive())),
   /** When set, a token's `iss` / `aud` must be this. */
