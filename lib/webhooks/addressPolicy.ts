@@ -14,8 +14,13 @@ const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
-/** Never a webhook target: private, shared, link-local (metadata), reserved, documentation, multicast. */
-const NEVER = new BlockList();
+/**
+ * Never a webhook target: private, shared, link-local (metadata), reserved, documentation,
+ * multicast. Two lists: a BlockList checks IPv4 addresses against IPv6 rules as IPv4-mapped
+ * addresses, so the mapped range in one list would refuse every IPv4 address.
+ */
+const NEVER_V4 = new BlockList();
+const NEVER_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -32,7 +37,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  NEVER.addSubnet(network, prefix, 'ipv4');
+  NEVER_V4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
@@ -50,7 +55,7 @@ for (const [network, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  NEVER.addSubnet(network, prefix, 'ipv6');
+  NEVER_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** The IPv4 address an IPv6 address embeds (mapped, compatible or NAT64), if it embeds one. */
@@ -73,7 +78,7 @@ export const refusedAddress = (address: string, rules: AddressRules): string | u
     const inner = embeddedIpv4(address);
     if (inner) return refusedAddress(inner, rules) && `${address} reaches ${inner}, a non-public address`;
   }
-  if (LOOPBACK.check(address, type) || NEVER.check(address, type)) return `${address} is not a public address`;
+  if (LOOPBACK.check(address, type) || (type === 'ipv4' ? NEVER_V4 : NEVER_V6).check(address, type)) return `${address} is not a public address`;
   return undefined;
 };
 
