@@ -13,7 +13,7 @@ const eventId = z
   .check(
     z.minLength(1),
     z.describe(
-      'Names the fact the event reports, not its delivery: the same fact published again carries the same id, so a client drops ids it has seen',
+      'Names the fact the event reports, not its delivery. Events are delivered at least once to every connection open while they are published (a retried request publishes again), always with the same id: a client drops ids it has seen. message.created:<message _id>, room.read:<room _id>:<role>:<user_id>:<message_id>, room.closed:<room _id>:<time of the close>, room.opened:<room _id>:<time of the reopen>',
     ),
   );
 
