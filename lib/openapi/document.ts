@@ -4,6 +4,7 @@ import { toJsonSchema, toJsonSchemas } from './jsonSchema';
 import { messageDataSchema } from '../messages/messageSchemas';
 import { lastMessageSchema, participantSchema, roomDataSchema, roomViewSchema, roomWithUsersSchema } from '../rooms/roomSchemas';
 import { errorCodesOf, PARAMETER_DESCRIPTIONS, ROUTES, TAGS, type Route } from './routes';
+import { webhookOperations, webhookSchemas } from '../webhooks/webhookDocument';
 
 type JsonSchema = Record<string, any>;
 
@@ -137,8 +138,10 @@ export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: Documen
   },
   servers: [{ url: serverUrl }],
   tags: TAGS,
-  components: { securitySchemes: SECURITY_SCHEMES, schemas: { ...bodySchemas(), ...errorSchemas() } },
+  components: { securitySchemes: SECURITY_SCHEMES, schemas: { ...bodySchemas(), ...errorSchemas(), ...webhookSchemas() } },
   security: [{ bearer: [] }, { token: [] }],
+  // What the service sends to tenants' registered endpoints (docs/webhooks.md).
+  webhooks: webhookOperations(),
   paths: {
     ...ROUTES.reduce<Record<string, Record<string, unknown>>>((paths, route) => {
       paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };

@@ -58,9 +58,13 @@ describe('serverless package --stage prod (no AWS credentials)', () => {
     }
   });
 
-  it('schedules the cleanup hourly, enabled', () => {
+  it('schedules the cleanup hourly and the webhook sweep every minute, enabled', () => {
     const rules = ofType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties);
-    expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' })]);
+    const target = (id: string) => [expect.objectContaining({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })];
+    expect(rules).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED', Targets: target('CleanupRoomsLambdaFunction') }),
+      expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', Targets: target('SweepWebhooksLambdaFunction') }),
+    ]);
   });
 
   it('routes POST /api/v1/chat/startChat on the HTTP API and retains logs', () => {
@@ -216,6 +220,29 @@ describe('IAM in the prod template', () => {
         ['POST', 'DELETE'].map((method) => `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/prod/${method}/@connections/*`),
       );
     }
+  });
+
+  it('keeps the webhook functions on webhook items of the chat table, and lets only the publishers hand events to them', () => {
+    for (const id of ['DeliverWebhooksLambdaFunction', 'SweepWebhooksLambdaFunction']) {
+      const onChat = statementsOf(resource(roleOf(resource(id)))).filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
+      expect(onChat.length).toBeGreaterThan(0);
+      for (const statement of onChat) {
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WEBHOOK#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } });
+        expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
+      }
+    }
+    const invoking = ofType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('lambda:InvokeFunction')))
+      .map(([id]) => id)
+      .sort();
+    expect(invoking).toEqual(['CloseRoomLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
+    for (const id of invoking) {
+      const invoke = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))!;
+      expect(invoke.Resource).toEqual({ 'Fn::GetAtt': ['DeliverWebhooksLambdaFunction', 'Arn'] });
+      expect(resource(id).Properties.Environment.Variables.WEBHOOK_FUNCTION_NAME).toBe('chat-rooms-prod-deliverWebhooks');
+    }
+    const [, invokeConfig] = ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === 'DeliverWebhooksLambdaFunction')!;
+    expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['WebhookFailureQueue', 'Arn'] } } } });
   });
 
   it('deploys no playground: its function and routes exist on the local stage only', () => {

@@ -127,7 +127,8 @@ describe('npm run webhooks', () => {
     const { id, secret } = (await tenant('webhook', 'add', clientId, '--url', hooks.url, '--events', 'message.created')).lines[0];
     const webhookId = webhookIdOf(`message.created:cli-${clientId}`);
     const deliveryId = `${clientId}.${id}.${webhookId}`;
-    const body = JSON.stringify({ type: 'message.created', timestamp: new Date().toISOString(), data: { event_id: `message.created:cli-${clientId}` } });
+    // A body of no published type: only its bytes and signature matter to a replay.
+    const body = JSON.stringify({ type: 'replay.test', timestamp: new Date().toISOString(), data: { event_id: `message.created:cli-${clientId}` } });
     const now = Date.now();
     await putFailedDelivery(
       { clientId },

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_PAYLOADS } from '../../lib/webhooks/webhookSchemas';
 
 export interface ReceivedDelivery {
   path: string;
@@ -68,10 +69,17 @@ export const startWebhookReceiver = async (answer: (delivery: ReceivedDelivery, 
   };
 };
 
-/** The delivery verified by `standardwebhooks` with `secret`: its parsed payload, or the verifier's error. */
-export const verifiedPayload = (delivery: ReceivedDelivery, secret: string): any =>
-  new Webhook(secret).verify(delivery.body, {
+/**
+ * The delivery verified by `standardwebhooks` with `secret` (or the verifier's error), and its
+ * body held to the published schema of its type (lib/webhooks/webhookSchemas.ts) when it has one.
+ */
+export const verifiedPayload = (delivery: ReceivedDelivery, secret: string): any => {
+  const payload = new Webhook(secret).verify(delivery.body, {
     'webhook-id': String(delivery.headers['webhook-id']),
     'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
     'webhook-signature': String(delivery.headers['webhook-signature']),
-  });
+  }) as { type?: string };
+  const schema = WEBHOOK_PAYLOADS[payload.type as keyof typeof WEBHOOK_PAYLOADS];
+  if (schema) schema.parse(payload);
+  return payload;
+};
