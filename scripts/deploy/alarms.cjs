@@ -11,6 +11,8 @@
  *   - <Function>ThrottlesAlarm: Lambda throttled invocations (concurrency exhausted), every function.
  *   - CleanupFailedTenantsAlarm / CleanupPassIncompleteAlarm: the cleanup pass's own metrics.
  *   - CleanupFailuresAlarm: a cleanup invocation that failed for good lands on its failure queue.
+ *   - <Function>EventsUndeliveredAlarm: a request function acknowledged a write whose event did not
+ *     reach every open connection (the `EventsUndelivered` metric), for every HTTP function.
  */
 const capitalize = (name) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -72,6 +74,12 @@ const addFunctionAlarms = (alarm, service, settings) => {
         Period: FIVE_MINUTES,
         EvaluationPeriods: 1,
         Threshold: threshold,
+      });
+      alarm(`${logicalId}EventsUndeliveredAlarm`, `${name} acknowledged writes whose events did not reach every open connection`, {
+        ...appMetric(service.service, 'EventsUndelivered', fn.name),
+        Period: FIVE_MINUTES,
+        EvaluationPeriods: 1,
+        Threshold: 1,
       });
     } else if (name !== settings.cleanupFunction) {
       alarm(`${logicalId}ErrorsAlarm`, `${name} failed ${threshold}+ invocations in 5 minutes`, {

@@ -317,7 +317,7 @@ describe('deploy hygiene in the prod template', () => {
   const alarms = () => Object.fromEntries(ofType(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, alarm.Properties]));
   const notifiesTopic = { 'Fn::If': ['AlarmTopicConfigured', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] };
 
-  it('alarms on 5xx per HTTP function, errors of WebSocket functions and throttles per function, to the stage topic', () => {
+  it('alarms on 5xx and undelivered events per HTTP function, errors of WebSocket functions and throttles per function, to the stage topic', () => {
     const all = alarms();
     const http = httpApiFunctions(template);
     expect(http.length).toBeGreaterThanOrEqual(7);
@@ -333,6 +333,9 @@ describe('deploy hygiene in the prod template', () => {
           ],
           AlarmActions: notifiesTopic,
         }),
+      );
+      expect(all[id.replace(/LambdaFunction$/, 'EventsUndeliveredAlarm')]).toEqual(
+        expect.objectContaining({ Namespace: 'ChatRooms', MetricName: 'EventsUndelivered', Threshold: 1, AlarmActions: notifiesTopic }),
       );
     }
     for (const [id] of ofType(template, 'AWS::Lambda::Function')) {
