@@ -7,7 +7,7 @@ import { RECORDED_WINDOW } from '../store/roomItem';
 import { getRoomByRef, touchRoomWithMessage } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { knownTat, rememberPacing } from './knownPace';
-import { PREVIEW_CHARACTERS, type Message } from './message';
+import { previewText, type Message } from './message';
 import { DEFAULT_SEND_RATE_LIMIT, paceSend, senderKey } from './sendRate';
 
 /** A lost race re-reads the room and tries again; this many losses in a row is overload. */
@@ -29,7 +29,7 @@ export type Recording =
 
 const previewOf = (message: Message): LastMessage => ({
   _id: message._id,
-  text: [...message.text].slice(0, PREVIEW_CHARACTERS).join(''),
+  text: previewText(message.text ?? ''),
   sender_id: message.sender_id,
   sender_type: message.sender_type,
   created_date: message.created_date,

@@ -17,10 +17,14 @@ export interface Participant {
 
 export interface LastMessage {
   _id: string;
-  text: string;
+  /** The message's first characters (lib/messages/message.ts previewText); absent once it is deleted. */
+  text?: string;
   sender_id: string;
   sender_type: Role;
   created_date: string;
+  edited_date?: string;
+  deleted?: true;
+  deleted_date?: string;
 }
 
 /** A chat room: one per (tenant, order, order vendor, conversation type); read state as in readState.ts. */

@@ -22,13 +22,25 @@ export const messageIdText = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/
 /** ISO-8601 UTC with milliseconds, as the published page shows dates. */
 export const dateText = z.iso.datetime({ precision: 3 });
 
+/** The id an erased person's slot and messages carry in one room (lib/privacy/eraseRoom.ts). */
+const ERASED_ID = 'erased-[0-9a-f]{16}';
+
+/** A participant's id: a platform id, or the anonymous id their erasure left. */
+const participantIdText = text(
+  z.string().check(z.regex(new RegExp(`^(?:[1-9][0-9]*|${ERASED_ID})$`))),
+  'A platform id, or `erased-` and 16 hex digits once the person was erased',
+);
+
 /** A slot's holder, `""` while nobody holds it (the platform's clients expect strings). */
-const slotText = text(z.string().check(z.regex(/^(?:[1-9][0-9]*)?$/)), 'A platform id, or "" while the slot is empty');
+const slotText = text(
+  z.string().check(z.regex(new RegExp(`^(?:[1-9][0-9]*|${ERASED_ID})?$`))),
+  'A platform id, `erased-` and 16 hex digits once its holder was erased, or "" while the slot is empty',
+);
 
 const nameText = z.string().check(z.minLength(1));
 
 const roomName = text(
-  z.string().check(z.regex(/^OrderNo-[0-9]{8}-orderId-[1-9][0-9]*-oderVendor-[1-9][0-9]*-agentId-(?:[1-9][0-9]*)?$/)),
+  z.string().check(z.regex(new RegExp(`^OrderNo-[0-9]{8}-orderId-[1-9][0-9]*-oderVendor-[1-9][0-9]*-agentId-(?:[1-9][0-9]*|${ERASED_ID})?$`))),
   'OrderNo-<room_id>-orderId-<order_id>-oderVendor-<vendor_id>-agentId-<agent_id> (`oderVendor` as the platform spells it)',
 );
 
@@ -62,7 +74,7 @@ export const participantSchema = z.object({
   status: z.boolean(),
   room_id: text(objectIdText, "The room's `_id`"),
   user_type: z.enum(PARTICIPANT_ROLES),
-  user_id: platformIdText,
+  user_id: participantIdText,
   email: z.string(),
   username: z.string(),
   phone_num: z.string(),
@@ -72,7 +84,7 @@ export const participantSchema = z.object({
   vendor_user_id: slotText,
   order_user_id: slotText,
   order_vendor_id: platformIdText,
-  auth_user_id: platformIdText,
+  auth_user_id: participantIdText,
   created_date: dateText,
   updated_date: dateText,
   __v: z.int().check(z.nonnegative()),
@@ -92,10 +104,13 @@ export const roomWithUsersSchema = z.extend(roomDataSchema, {
 /** The newest message, shortened to a preview. */
 export const lastMessageSchema = z.object({
   _id: messageIdText,
-  text: text(z.string(), 'The first 200 characters'),
+  text: z.optional(text(z.string(), 'The first 200 characters (as last edited); absent once the message is deleted')),
   sender_id: z.string().check(z.minLength(1)),
   sender_type: z.enum(ROLES),
   created_date: dateText,
+  edited_date: z.optional(text(dateText, 'When its sender last edited it; absent until then')),
+  deleted: z.optional(text(z.literal(true), 'The message was deleted')),
+  deleted_date: z.optional(text(dateText, 'When it was deleted')),
 });
 
 /** A room as the v1 endpoints show it: the listing shape plus the last-message preview. */

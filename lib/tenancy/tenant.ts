@@ -1,5 +1,6 @@
 import * as z from '../zod';
 import { platformId } from '../ids';
+import { editWindowSeconds, maskingPolicyOf, maskingSettings, type MaskingPolicy } from '../messages/messagePolicy';
 import type { SendRateLimit } from '../messages/sendRate';
 import { subscribedEvents, webhookEndpoints } from '../webhooks/endpoint';
 import type { WebhookEventType } from '../webhooks/events';
@@ -53,6 +54,10 @@ export const tenantRecordFields = z.object({
    * request keeps working as it is).
    */
   staff_order_claims: z.optional(z.boolean()),
+  /** How long after sending a sender may edit a message, in seconds (0: never); absent = 15 minutes. */
+  edit_window_seconds: z.optional(editWindowSeconds),
+  /** Contact details taken out of message text on send and edit (lib/messages/masking.ts); absent = none. */
+  masking: z.optional(maskingSettings),
   /** The tenant's webhook endpoints (lib/webhooks/endpoint.ts), managed with `npm run tenant -- webhook`. */
   webhooks: z.optional(webhookEndpoints),
 });
@@ -84,6 +89,10 @@ export interface Tenant {
   readonly sendRateLimit?: SendRateLimit;
   /** The registry's `staff_order_claims` (lib/rooms/roomAccess.ts roomEntryFor); undefined = off. */
   readonly staffOrderClaims?: boolean;
+  /** The registry's `edit_window_seconds`; undefined = the default (lib/messages/messagePolicy.ts). */
+  readonly editWindowSeconds?: number;
+  /** What the registry's `masking` hides; undefined = nothing. */
+  readonly masking?: MaskingPolicy;
   /** The events an enabled webhook endpoint subscribes to (lib/webhooks/enqueue.ts); absent = none. */
   readonly webhookEvents?: readonly WebhookEventType[];
 }
@@ -97,6 +106,8 @@ export const toTenant = (record: TenantRecord): Tenant => ({
   retentionDays: record.retention_days,
   ...(record.rate_limit && { sendRateLimit: { burst: record.rate_limit.burst, perSecond: record.rate_limit.per_second } }),
   ...(record.staff_order_claims && { staffOrderClaims: true }),
+  ...(record.edit_window_seconds !== undefined && { editWindowSeconds: record.edit_window_seconds }),
+  ...(maskingPolicyOf(record.masking) && { masking: maskingPolicyOf(record.masking) }),
   ...(subscribedEvents(record.webhooks).length > 0 && { webhookEvents: subscribedEvents(record.webhooks) }),
 });
 
