@@ -1,7 +1,9 @@
 import { logger } from '../log';
 import { metrics, MetricUnit } from '../metrics';
 import { deletePendingDelivery, putFailedDelivery, putPendingDelivery, type DeliveryRecord, type FailedDelivery, type PendingDelivery } from '../store/webhooks';
+import { getTenantRecord } from '../store/tenants';
 import { tenantRegistry, type TenantRegistry } from '../tenancy/registry';
+import type { TenantRecord } from '../tenancy/tenant';
 import type { AddressRules } from './addressPolicy';
 import { attemptDelivery, type AttemptOutcome } from './attempt';
 import { signingSecrets, type WebhookEndpoint } from './endpoint';
@@ -15,10 +17,15 @@ export interface DeliveryDeps {
   /** The schedule's clock (epoch ms): when attempts are made and next due. Tests move it on. */
   now: () => number;
   registry: TenantRegistry;
+  /**
+   * The record read afresh, when `registry` is a cache: a job for which the cached record has no
+   * subscribed endpoint may come from a request that saw an endpoint added a moment ago.
+   */
+  reload?: (clientId: string) => Promise<TenantRecord | undefined>;
   rules: AddressRules;
 }
 
-export const defaultDeliveryDeps = (): DeliveryDeps => ({ now: Date.now, registry: tenantRegistry, rules: addressRules() });
+export const defaultDeliveryDeps = (): DeliveryDeps => ({ now: Date.now, registry: tenantRegistry, reload: getTenantRecord, rules: addressRules() });
 
 export type AttemptResult = 'delivered' | 'retrying' | 'failed';
 
@@ -95,7 +102,9 @@ const afterFailure = async (deps: DeliveryDeps, endpoint: WebhookEndpoint, recor
  * accept get it again with the same webhook-id.
  */
 export const fanOut = async (deps: DeliveryDeps, job: WebhookJob): Promise<Record<AttemptResult, number>> => {
-  const endpoints = (await endpointsOf(deps, job.client_id)).filter((endpoint) => endpoint.status === 'enabled' && endpoint.events.includes(job.type));
+  const subscribed = (endpoints: readonly WebhookEndpoint[]) => endpoints.filter((endpoint) => endpoint.status === 'enabled' && endpoint.events.includes(job.type));
+  let endpoints = subscribed(await endpointsOf(deps, job.client_id));
+  if (endpoints.length === 0 && deps.reload) endpoints = subscribed((await deps.reload(job.client_id))?.webhooks ?? []);
   const counts: Record<AttemptResult, number> = { delivered: 0, retrying: 0, failed: 0 };
   const results = await Promise.allSettled(
     endpoints.map(async (endpoint) => {

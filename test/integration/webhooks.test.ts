@@ -7,6 +7,7 @@ import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
 import { closeRoom } from '../../lib/rooms/closeRoom';
 import { documentClient } from '../../lib/store/client';
+import { getTenantRecord } from '../../lib/store/tenants';
 import { putConnection } from '../../lib/store/connections';
 import { isAppError } from '../../lib/errors';
 import { logger } from '../../lib/log';
@@ -142,6 +143,27 @@ describe('message.created', () => {
       const [pending] = await pendingOf(clientId);
       expect(pending).toMatchObject({ attempts: 1, webhook_id: job.webhook_id, last_error: 'no answer within 5000 ms' });
       expect(pending!.due_at - pending!.last_attempt_at).toBe(5000);
+    } finally {
+      await lambda.close();
+    }
+  });
+});
+
+describe('the delivery function', () => {
+  it('reads the registry afresh when its cached record has no endpoint for the job: one added a moment ago is not skipped', async () => {
+    const hooks = await receiver();
+    const lambda = await loopbackAws(() => ({ status: 202 }));
+    const { clientId, secret } = await tenantWithEndpoint(hooks.url);
+    const tenant = await tenantOf(clientId);
+    const { room, agent } = await openConversation(tenant);
+    try {
+      await withEnv({ ...QUEUED, WEBHOOK_FUNCTION_NAME: FUNCTION_NAME, AWS_ENDPOINT_URL_LAMBDA: lambda.url }, () => send(tenant, agent, room._id, 'new endpoint'));
+      const job = webhookJobSchema.parse(JSON.parse(lambda.received[0]!.body));
+      const { webhooks: _none, ...stale } = (await getTenantRecord(clientId))!;
+      const cachedBeforeTheAdd = { get: async () => stale };
+      expect(await fanOut({ ...freshDeps(), registry: cachedBeforeTheAdd }, job)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
+      expect(await fanOut({ ...freshDeps(), registry: cachedBeforeTheAdd, reload: getTenantRecord }, job)).toEqual({ delivered: 1, retrying: 0, failed: 0 });
+      expect(verifiedPayload((await hooks.waitFor(1))[0]!, secret).data.messageData.text).toBe('new endpoint');
     } finally {
       await lambda.close();
     }
