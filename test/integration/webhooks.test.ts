@@ -13,6 +13,8 @@ import { isAppError } from '../../lib/errors';
 import { logger } from '../../lib/log';
 import type { Tenant } from '../../lib/tenancy/tenant';
 import { fanOut } from '../../lib/webhooks/deliver';
+import { handler as deliverHandler } from '../../functions/deliverWebhooks/handler';
+import { lambdaContext } from '../support/lambda';
 import { addEndpoint, rotateEndpointSecret } from '../../lib/webhooks/endpointAdmin';
 import { webhookIdOf, webhookJobSchema } from '../../lib/webhooks/payload';
 import { chatTableModel, UnitMeter } from '../../bench/unitMeter';
@@ -166,6 +168,47 @@ describe('the delivery function', () => {
       expect(verifiedPayload((await hooks.waitFor(1))[0]!, secret).data.messageData.text).toBe('new endpoint');
     } finally {
       await lambda.close();
+    }
+  });
+
+  it('keeps a job in the store queue when a failed attempt could not be stored, so the sweep tries it again', async () => {
+    let answers = 0;
+    const hooks = await receiver(() => (answers++ === 0 ? { status: 503 } : { status: 204 }));
+    const { clientId, secret } = await tenantWithEndpoint(hooks.url);
+    const tenant = await tenantOf(clientId);
+    const { room, agent } = await openConversation(tenant);
+    const lambda = await loopbackAws(() => ({ status: 202 }));
+    try {
+      await withEnv({ ...QUEUED, WEBHOOK_FUNCTION_NAME: FUNCTION_NAME, AWS_ENDPOINT_URL_LAMBDA: lambda.url }, () => send(tenant, agent, room._id, 'store hiccup'));
+    } finally {
+      await lambda.close();
+    }
+    const job = JSON.parse(lambda.received[0]!.body);
+    // The endpoint's pending item cannot be written; the queue item can.
+    const faults = injectStoreFaults(1, {
+      tenants: [tenant],
+      fault: STORE_FAULTS.serverError,
+      when: (command, request) => command === 'PutItemCommand' && request.includes('WEBHOOK#DUE') && request.includes('"endpoint_id":{"S":"ep_'),
+    });
+    try {
+      expect(await deliverHandler(job, lambdaContext('deliverWebhooks'))).toEqual({ queued: true });
+    } finally {
+      faults.stop();
+    }
+    expect(await pendingOf(clientId)).toEqual([expect.objectContaining({ endpoint_id: '*', webhook_id: job.webhook_id })]);
+    expect(await sweepAt(Date.now(), clientId)).toMatchObject({ delivered: 1 });
+    const deliveries = await hooks.waitFor(2);
+    expect(deliveries.map((delivery) => delivery.headers['webhook-id'])).toEqual([job.webhook_id, job.webhook_id]);
+    expect(verifiedPayload(deliveries[1]!, secret).data.messageData.text).toBe('store hiccup');
+  });
+
+  it('drops an event that is not a job, without an error Lambda would retry', async () => {
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await deliverHandler({ client_id: '1', type: 'message.deleted' }, lambdaContext('deliverWebhooks'))).toEqual({ dropped: true });
+      expect(errors).toHaveBeenCalledWith('Not a webhook job; dropped', expect.anything());
+    } finally {
+      errors.mockRestore();
     }
   });
 });
