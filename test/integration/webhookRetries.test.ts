@@ -11,6 +11,7 @@ import { removeEndpoint, setEndpointEnabled } from '../../lib/webhooks/endpointA
 import { failedDeliveries, replayDelivery } from '../../lib/webhooks/failedDeliveries';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from '../../lib/webhooks/schedule';
 import { withEnv } from '../support/env';
+import { injectStoreFaults, STORE_FAULTS } from '../support/storeFaults';
 import { startWebhookReceiver, verifiedPayload, type WebhookReceiver } from '../support/webhookReceiver';
 import { openConversation } from './chatFixtures';
 import { pendingOf, recordOf, setFailingSince, sweepAt, tenantOf, tenantWithEndpoint } from './webhookFixtures';
@@ -66,6 +67,37 @@ describe('a receiver that is down for a while', () => {
     for (const delivery of deliveries) expect(verifiedPayload(delivery, secret).type).toBe('message.created');
     expect(await pendingOf(clientId)).toEqual([]);
     expect(await failedDeliveries(clientId)).toEqual([]);
+  });
+});
+
+describe('a sweep that dies between two of its steps', () => {
+  it('loses no delivery: what it had not finished is attempted again, with the same webhook-id', async () => {
+    const { clientId, message } = await sentTo((_delivery, index) => (index < 3 ? { status: 503 } : { status: 204 }));
+    const tenant = await tenantOf(clientId);
+    await sweepAt(Date.now(), clientId);
+    const crashOn = (command: string) =>
+      injectStoreFaults(1, { tenants: [tenant], fault: STORE_FAULTS.crash, when: (name, request) => name === command && request.includes('WEBHOOK#DUE'), limit: 1 });
+
+    // Dies after the attempt, before its successor is written: the item stays due as it was.
+    const first = await onlyPending(clientId);
+    let faults = crashOn('PutItemCommand');
+    expect(await sweepAt(first.due_at, clientId)).toMatchObject({ errors: 1 });
+    faults.stop();
+    expect(await pendingOf(clientId)).toEqual([first]);
+
+    // Dies after writing the successor, before deleting the item: both are left, each attempted.
+    faults = crashOn('DeleteItemCommand');
+    expect(await sweepAt(first.due_at, clientId)).toMatchObject({ errors: 1 });
+    faults.stop();
+    const [again, successor] = await pendingOf(clientId);
+    expect(again).toEqual(first);
+    expect(successor).toMatchObject({ attempts: 2, delivery_id: first.delivery_id });
+
+    expect(await sweepAt(successor!.due_at, clientId)).toMatchObject({ delivered: 2, errors: 0 });
+    expect(await pendingOf(clientId)).toEqual([]);
+    const deliveries = await hooks!.waitFor(5);
+    expect(new Set(deliveries.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
+    expect(JSON.parse(deliveries[4]!.body).data.messageData._id).toBe(message._id);
   });
 });
 
