@@ -87,11 +87,14 @@ export const sweepWebhooks = async ({ now, remainingMs = () => Number.POSITIVE_I
           return;
         }
         // An item that threw stays due: skip it for the rest of this pass instead of trying it again at once.
-        const due = (await dueDeliveries(tenant, deps.now(), BATCH + seen.size)).filter((pending) => !seen.has(`${pending.due_at}#${pending.delivery_id}`));
+        const read = await dueDeliveries(tenant, deps.now(), BATCH + seen.size);
+        const due = read.filter((pending) => !seen.has(`${pending.due_at}#${pending.delivery_id}`));
         if (due.length === 0) return;
         const batch = due.slice(0, BATCH);
         batch.forEach((pending) => seen.add(`${pending.due_at}#${pending.delivery_id}`));
         await mapWithConcurrency(batch, ATTEMPTS_IN_FLIGHT, attempt);
+        // Everything due was read: what this batch scheduled is due a delay later, in a later sweep.
+        if (read.length < BATCH + seen.size - batch.length) return;
       }
       summary.complete = false;
     } catch (error) {
