@@ -110,6 +110,18 @@ export const config = {
   get stsEndpointUrl() {
     return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
   },
+  /** The stage's private bucket of attachments (serverless.yml); every key begins with `<client_id>/`. */
+  get attachmentsBucket() {
+    return env.ATTACHMENTS_BUCKET || 'chat-rooms-local-attachments';
+  },
+  /** Where S3 is reached instead of its regional endpoint (the local stack's s3rver), likewise. */
+  get s3EndpointUrl() {
+    return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  },
+  /** How long one S3 request may take before it is abandoned (and retried): a copy of 10 MB takes longer than a read. */
+  get s3RequestTimeoutMs() {
+    return numberFrom(env.S3_REQUEST_TIMEOUT_MS, 5000);
+  },
 };
 
 /**

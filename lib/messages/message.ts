@@ -1,3 +1,5 @@
+import type { MessageAttachment } from '../attachments/attachment';
+import type { AttachmentDataBody } from '../attachments/attachmentSchemas';
 import type { ReadMarks } from '../rooms/readState';
 import type { Role } from '../tenancy/tenant';
 import type { Moderation } from './masking';
@@ -24,6 +26,8 @@ export interface Message {
   moderation?: Moderation;
   deleted?: true;
   deleted_date?: string;
+  /** Files sent with it (lib/attachments); each reader gets its `url` (lib/attachments/downloadUrls.ts). */
+  attachments?: MessageAttachment[];
   /** Stored, never shown: per role, the messages from others a reader of this one has seen. */
   read_marks?: ReadMarks;
 }
@@ -46,7 +50,15 @@ export const toMessageData = (message: Message): MessageDataBody => ({
   ...(message.edited_date !== undefined && { edited_date: message.edited_date }),
   ...(message.moderation !== undefined && { moderation: message.moderation }),
   ...(message.deleted && { deleted: true as const, ...(message.deleted_date !== undefined && { deleted_date: message.deleted_date }) }),
+  // A tombstone's files are deleted with it.
+  ...(!message.deleted && message.attachments?.length && { attachments: message.attachments.map(toAttachmentData) }),
 });
+
+/** A URL is issued per reader, never stored: a message shown without one is a bug, not a file without a link. */
+const toAttachmentData = ({ _id, name, content_type, size, url }: MessageAttachment): AttachmentDataBody => {
+  if (!url) throw new Error(`Attachment ${_id} is shown without a download URL (lib/attachments/downloadUrls.ts)`);
+  return { _id, name, content_type, size, url };
+};
 
 export type MessageData = MessageDataBody;
 

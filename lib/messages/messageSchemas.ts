@@ -1,6 +1,8 @@
 /** The messages' response bodies as zod schemas (see lib/rooms/roomSchemas.ts for how they are used). */
 import * as z from '../zod';
 import { dateText, messageIdText, objectIdText } from '../rooms/roomSchemas';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../attachments/attachmentPolicy';
+import { attachmentDataSchema } from '../attachments/attachmentSchemas';
 import { ROLES } from '../tenancy/tenant';
 import { MAX_MESSAGE_CHARACTERS } from './sendMessageRequest';
 
@@ -21,8 +23,9 @@ export const messageDataSchema = z.object({
   text: z.optional(
     z.string().check(
       z.meta({
-        description: 'As sent (or last edited), trimmed, with masked contact details replaced by markers; absent once the message is deleted',
-        minLength: 1,
+        description:
+          'As sent (or last edited), trimmed, with masked contact details replaced by markers; empty only when the message carries attachments; absent once the message is deleted',
+        minLength: 0,
         maxLength: MAX_MESSAGE_CHARACTERS,
       }),
     ),
@@ -35,6 +38,9 @@ export const messageDataSchema = z.object({
   moderation: z.optional(moderationSchema),
   deleted: z.optional(z.literal(true).check(z.describe('The message was deleted: this tombstone keeps its place, without its text'))),
   deleted_date: z.optional(dateText.check(z.describe('When it was deleted'))),
+  attachments: z.optional(
+    z.array(attachmentDataSchema).check(z.minLength(1), z.maxLength(MAX_ATTACHMENTS_PER_MESSAGE), z.describe('The files sent with the message; absent when none')),
+  ),
 });
 
 export const sendMessageResponse = z.object({

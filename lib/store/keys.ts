@@ -146,3 +146,34 @@ export const expiryBucketOfDay = (tenant: TenantKeyScope, day: string): string =
 
 /** True if a key read back from the store addresses this tenant's data (guards keys from an index). */
 export const isTenantKey = (tenant: TenantKeyScope, key: string): boolean => key.startsWith(tenantPrefix(tenant));
+
+export const ATTACHMENT_SK_PREFIX = 'ATT#';
+
+/**
+ * An upload requested for a room (lib/store/attachments.ts): in the room's partition, so the
+ * cleanup cascade removes it with the room, and a request names only attachments of its own room.
+ */
+export const attachmentKey = (tenant: TenantKeyScope, ref: string, attachmentId: string): ItemKey => ({
+  pk: roomPartition(tenant, ref),
+  sk: `${ATTACHMENT_SK_PREFIX}${attachmentId}`,
+});
+
+/**
+ * Every S3 object of a tenant (attachments) lies under `<client_id>/`: the tenant-access role
+ * reaches only that prefix, and the in-process guard (lib/store/tenantGuard.ts) checks it first.
+ */
+export const objectPrefix = (tenant: TenantKeyScope): string => {
+  tenantPrefix(tenant);
+  return `${tenant.clientId}/`;
+};
+
+/** An upload not yet sent: tagged `pending` by its form, so the bucket's lifecycle deletes it after a day. */
+export const pendingObjectKey = (tenant: TenantKeyScope, roomId: string, attachmentId: string): string =>
+  `${objectPrefix(tenant)}pending/${roomId}/${attachmentId}`;
+
+/** Everything sent in one room incarnation: the cleanup cascade deletes this prefix with the room. */
+export const roomObjectsPrefix = (tenant: TenantKeyScope, roomId: string): string => `${objectPrefix(tenant)}rooms/${roomId}/`;
+
+/** An attachment as sent in one message: its own copy, which no form can overwrite and which goes with the message. */
+export const sentObjectKey = (tenant: TenantKeyScope, roomId: string, messageId: string, attachmentId: string): string =>
+  `${roomObjectsPrefix(tenant, roomId)}${messageId}/${attachmentId}`;

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config';
 import { logger } from '../log';
-import { EXPIRY_INDEX, PARTICIPANT_INDEX, tenantPrefix, type TenantKeyScope } from './keys';
+import { EXPIRY_INDEX, objectPrefix, PARTICIPANT_INDEX, tenantPrefix, type TenantKeyScope } from './keys';
 
 /**
  * The in-process wall between tenants: a DynamoDB client middleware that checks every command a
@@ -204,14 +205,19 @@ export const TENANT_GUARD_MIDDLEWARE = 'tenantGuard';
  * costs no credentials, no signing and no request; the refusal is logged here with the tenant
  * and the command and thrown, and the HTTP layer answers 500 without detail.
  */
-export const addTenantGuard = (client: Pick<DynamoDBClient, 'middlewareStack'>, tenant: TenantKeyScope): void => {
+export const addTenantGuard = (client: Pick<DynamoDBClient, 'middlewareStack'>, tenant: TenantKeyScope): void =>
+  guardWith(client, tenant, 'DynamoDB', tenantViolation);
+
+type Violation = (tenant: TenantKeyScope, commandName: string, input: Input) => string | undefined;
+
+const guardWith = (client: Pick<DynamoDBClient, 'middlewareStack'>, tenant: TenantKeyScope, service: string, violation: Violation): void => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'an unnamed command';
-      const reason = tenantViolation(tenant, command, args.input as Input);
+      const reason = violation(tenant, command, args.input as Input);
       if (reason) {
         const error = new TenantGuardError(tenant.clientId, command.replace(/Command$/, ''), reason);
-        logger.error('Tenant guard refused a DynamoDB command', { tenant: tenant.clientId, command: error.command, reason });
+        logger.error(`Tenant guard refused a ${service} command`, { tenant: tenant.clientId, command: error.command, reason });
         throw error;
       }
       return next(args);
@@ -219,3 +225,56 @@ export const addTenantGuard = (client: Pick<DynamoDBClient, 'middlewareStack'>, 
     { step: 'initialize', priority: 'high', name: TENANT_GUARD_MIDDLEWARE },
   );
 };
+
+/**
+ * The same wall for the tenant's S3 client (attachments): the attachments bucket only, and every
+ * key, copy source and listed prefix under `<client_id>/`. In AWS the tenant-access role allows
+ * only `<bucket>/${aws:PrincipalTag/tenant}/*` as well. Presigned GETs pass through it too (the
+ * presigner runs the client's middleware); a presigned POST does not, so its key is checked by
+ * `objectKeyViolation` before it is signed.
+ */
+export const objectViolation = (tenant: TenantKeyScope, commandName: string, input: Input): string | undefined => {
+  const command = commandName.replace(/Command$/, '');
+  if (input.Bucket !== config.attachmentsBucket) return `Bucket ${JSON.stringify(input.Bucket)} is not the attachments bucket`;
+  switch (command) {
+    case 'HeadObject':
+    case 'GetObject':
+    case 'PutObject':
+    case 'DeleteObject':
+      return objectKeyViolation(tenant, 'Key', input.Key);
+    case 'CopyObject': {
+      const source = typeof input.CopySource === 'string' ? decodeURIComponent(input.CopySource) : undefined;
+      const bucket = `${config.attachmentsBucket}/`;
+      if (!source?.startsWith(bucket)) return `CopySource ${JSON.stringify(source)} is not in the attachments bucket`;
+      return objectKeyViolation(tenant, 'Key', input.Key) ?? objectKeyViolation(tenant, 'CopySource', source.slice(bucket.length));
+    }
+    case 'DeleteObjects': {
+      const objects: Input[] = Array.isArray(input.Delete?.Objects) ? input.Delete.Objects : [];
+      if (objects.length === 0) return 'Delete.Objects is empty';
+      for (const [index, object] of objects.entries()) {
+        const reason = objectKeyViolation(tenant, `Delete.Objects[${index}].Key`, object?.Key);
+        if (reason) return reason;
+      }
+      return undefined;
+    }
+    case 'ListObjectsV2':
+      return objectKeyViolation(tenant, 'Prefix', typeof input.Prefix === 'string' ? input.Prefix.replace(/\/$/, '') : input.Prefix);
+    default:
+      return 'a tenant-scoped S3 client sends only object reads, writes, copies, deletes and prefix listings';
+  }
+};
+
+/** The reason `key` (named `where`) is not a key of this tenant's objects, if any. */
+export const objectKeyViolation = (tenant: TenantKeyScope, where: string, key: unknown): string | undefined => {
+  const prefix = objectPrefix(tenant);
+  if (typeof key !== 'string') return `${where} is not a string`;
+  if (!key.startsWith(prefix) || key.length === prefix.length) return `${where} ${JSON.stringify(key)} is outside ${prefix}`;
+  // S3 takes keys literally, but a key that reads as a path must not read as another tenant's.
+  if (key.split('/').some((part) => part === '..' || part === '.' || part === '')) return `${where} ${JSON.stringify(key)} is not a plain key`;
+  return undefined;
+};
+
+/** Put the guard on a tenant's S3 client. */
+export const addObjectGuard = (client: Pick<S3Client, 'middlewareStack'>, tenant: TenantKeyScope): void =>
+  // The same middleware on another client's stack: only its input's type differs.
+  guardWith(client as unknown as Pick<DynamoDBClient, 'middlewareStack'>, tenant, 'S3', objectViolation);

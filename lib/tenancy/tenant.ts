@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { attachmentSettings, type AttachmentType } from '../attachments/attachmentPolicy';
 import { platformId } from '../ids';
 import { editWindowSeconds, maskingPolicyOf, maskingSettings, type MaskingPolicy } from '../messages/messagePolicy';
 import type { SendRateLimit } from '../messages/sendRate';
@@ -60,6 +61,8 @@ export const tenantRecordFields = z.object({
   masking: z.optional(maskingSettings),
   /** The tenant's webhook endpoints (lib/webhooks/endpoint.ts), managed with `npm run tenant -- webhook`. */
   webhooks: z.optional(webhookEndpoints),
+  /** Which files a message may carry and how large (lib/attachments/attachmentPolicy.ts); absent = the defaults. */
+  attachments: z.optional(attachmentSettings),
 });
 
 /** A tenant registry record, as stored in the tenants table: its fields, and at least one kind of key. */
@@ -95,6 +98,10 @@ export interface Tenant {
   readonly masking?: MaskingPolicy;
   /** The events an enabled webhook endpoint subscribes to (lib/webhooks/enqueue.ts); absent = none. */
   readonly webhookEvents?: readonly WebhookEventType[];
+  /** The registry's `attachments.content_types`; undefined = the default (lib/attachments/attachmentPolicy.ts). */
+  readonly attachmentTypes?: readonly AttachmentType[];
+  /** The registry's `attachments.max_bytes`; undefined = the default. */
+  readonly attachmentMaxBytes?: number;
 }
 
 export const toTenant = (record: TenantRecord): Tenant => ({
@@ -109,6 +116,8 @@ export const toTenant = (record: TenantRecord): Tenant => ({
   ...(record.edit_window_seconds !== undefined && { editWindowSeconds: record.edit_window_seconds }),
   ...(maskingPolicyOf(record.masking) && { masking: maskingPolicyOf(record.masking) }),
   ...(subscribedEvents(record.webhooks).length > 0 && { webhookEvents: subscribedEvents(record.webhooks) }),
+  ...(record.attachments?.content_types && { attachmentTypes: record.attachments.content_types }),
+  ...(record.attachments?.max_bytes !== undefined && { attachmentMaxBytes: record.attachments.max_bytes }),
 });
 
 /** The authenticated caller, from a verified token. */

@@ -7,6 +7,7 @@
  */
 import { startLocalDynamo } from '../../scripts/local/dynalite';
 import { startOffline } from '../../scripts/local/offline';
+import { LOCAL_ATTACHMENTS_BUCKET, startLocalS3, type LocalS3 } from '../../scripts/local/s3';
 import { freePorts } from '../../scripts/local/ports';
 import { seedTenants } from '../../scripts/local/seed';
 import { createTables, LOCAL_STAGE, tableNames } from '../../scripts/local/tables';
@@ -19,7 +20,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.METRICS_DISABLED = 'true';
 
   const store = await startLocalDynamo({ port: 0 });
+  let s3: LocalS3 | undefined;
   try {
+    // Attachments: a local S3 with the local stage's bucket, for the functions and in-process tests alike.
+    s3 = await startLocalS3({ bucket: LOCAL_ATTACHMENTS_BUCKET });
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    process.env.ATTACHMENTS_BUCKET = LOCAL_ATTACHMENTS_BUCKET;
     const names = tableNames(LOCAL_STAGE);
     await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
     await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants });
@@ -28,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TENANTS_TABLE = names.tenants;
 
     if (process.env.NO_OFFLINE === '1') {
-      setLocalStack({ store });
+      setLocalStack({ store, s3 });
       return;
     }
     const [httpPort, lambdaPort, websocketPort] = await freePorts(3);
@@ -37,16 +43,16 @@ export default async function globalSetup(): Promise<void> {
       lambdaPort: lambdaPort!,
       websocketPort: websocketPort!,
       // No scheduled cleanup or webhook sweep under the tests: their tests run passes themselves.
-      env: { DYNAMODB_ENDPOINT: store.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false', WEBHOOK_SWEEP_ENABLED: 'false' },
+      env: { DYNAMODB_ENDPOINT: store.endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint, LOG_LEVEL: process.env.LOG_LEVEL, CLEANUP_SCHEDULE_ENABLED: 'false', WEBHOOK_SWEEP_ENABLED: 'false' },
       echo: process.env.OFFLINE_ECHO === '1',
     });
     process.env.API_URL = offline.url;
     process.env.WS_URL = offline.wsUrl;
     process.env.LAMBDA_URL = offline.lambdaUrl;
     process.env.OFFLINE_WORK_FOLDER = offline.workFolder;
-    setLocalStack({ store, offline });
+    setLocalStack({ store, s3, offline });
   } catch (error) {
-    await store.stop();
+    await Promise.all([store.stop(), s3?.stop()]);
     throw error;
   }
 }

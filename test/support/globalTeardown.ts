@@ -6,6 +6,6 @@ export default async function globalTeardown(): Promise<void> {
   try {
     await stack?.offline?.stop();
   } finally {
-    await stack?.store.stop();
+    await Promise.all([stack?.store.stop(), stack?.s3?.stop()]);
   }
 }

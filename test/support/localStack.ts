@@ -1,9 +1,12 @@
 import type { LocalDynamo } from '../../scripts/local/dynalite';
 import type { Offline } from '../../scripts/local/offline';
+import type { LocalS3 } from '../../scripts/local/s3';
 
 /** What globalSetup started. jest runs globalSetup and globalTeardown in one context, so a global carries it. */
 export interface LocalStack {
   store: LocalDynamo;
+  /** The local S3 with the attachments bucket. */
+  s3?: LocalS3;
   offline?: Offline;
 }
 
