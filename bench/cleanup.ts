@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startLocalDynamo } from '../scripts/local/dynalite';
+import { LOCAL_ATTACHMENTS_BUCKET, startLocalS3 } from '../scripts/local/s3';
 import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
 import { epochSeconds } from '../lib/time';
 
@@ -28,6 +29,9 @@ const main = async () => {
   const concurrency = Number(values.concurrency);
 
   const store = await startLocalDynamo();
+  // The cascade also lists (and deletes) each deleted room's files.
+  const s3 = await startLocalS3({ bucket: LOCAL_ATTACHMENTS_BUCKET });
+  process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   try {
     await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
     const names = tableNames(LOCAL_STAGE);
@@ -102,7 +106,7 @@ const main = async () => {
       }),
     );
   } finally {
-    await store.stop();
+    await Promise.all([store.stop(), s3.stop()]);
   }
 };
 

@@ -5,7 +5,7 @@
  * {"scanned":..,"deleted":..,"skipped":..,"tenants":..,"durationMs":..}.
  */
 import { parseArgs } from 'node:util';
-import { localStoreEndpoint } from './local/stackRecord';
+import { localS3Endpoint, localStoreEndpoint } from './local/stackRecord';
 
 const USAGE = 'usage: npm run cleanup -- [--now <ISO time>] [--tenant <client_id>]... [--dry-run]';
 
@@ -47,6 +47,8 @@ const main = async (): Promise<number> => {
 
   // lib/config reads the environment once, at import: point it at the local store first.
   process.env.DYNAMODB_ENDPOINT = localStoreEndpoint();
+  // The files sent in the rooms it deletes are in the stack's local S3.
+  process.env.AWS_ENDPOINT_URL_S3 = localS3Endpoint();
   const { tableNames, LOCAL_STAGE } = await import('./local/tables');
   const names = tableNames(LOCAL_STAGE);
   process.env.CHAT_TABLE ||= names.chat;

@@ -1,12 +1,13 @@
 /**
  * `npm start`: the whole service on this machine, loopback only.
  * An embedded DynamoDB (unless DYNAMODB_ENDPOINT names one), the tables from serverless.yml, the
- * local tenants, and serverless-offline behind its loopback gates (scripts/local/loopbackGate.ts).
+ * local tenants, a local S3 (s3rver) with the attachments bucket, and serverless-offline behind its loopback gates (scripts/local/loopbackGate.ts).
  * Ctrl-C stops all of it.
  */
 import path from 'node:path';
 import { startLocalDynamo } from './local/dynalite';
 import { startOffline } from './local/offline';
+import { LOCAL_ATTACHMENTS_BUCKET, startLocalS3 } from './local/s3';
 import { playgroundBanner } from './local/playground';
 import { seedTenants } from './local/seed';
 import { recordStack } from './local/stackRecord';
@@ -77,11 +78,22 @@ const main = async (): Promise<void> => {
   await seedTenants({ endpoint, tenantsTable: names.tenants });
   console.log(`Tables ${names.chat}, ${names.tenants} ready; local tenants seeded`);
 
+  const httpPort = portFrom('PORT', portFrom('HTTP_PORT', 3000));
+  // Attachments: files go from the page straight to this local S3, as they go to the bucket on AWS.
+  const s3 = await startLocalS3({
+    port: portFrom('LOCAL_S3_PORT', 4569),
+    path: path.join(REPO_ROOT, '.data', 's3'),
+    bucket: LOCAL_ATTACHMENTS_BUCKET,
+    origins: [`http://127.0.0.1:${httpPort}`, `http://localhost:${httpPort}`],
+  });
+  stops.push(s3.stop);
+  console.log(`Local S3 (s3rver) at ${s3.endpoint}, bucket ${LOCAL_ATTACHMENTS_BUCKET}, data in .data/s3`);
+
   const offline = await startOffline({
-    httpPort: portFrom('PORT', portFrom('HTTP_PORT', 3000)),
+    httpPort,
     lambdaPort: portFrom('LAMBDA_PORT', 3002),
     websocketPort: portFrom('WS_PORT', 3001),
-    env: { DYNAMODB_ENDPOINT: endpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' },
+    env: { DYNAMODB_ENDPOINT: endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' },
     echo: true,
   });
   stops.push(offline.stop);
@@ -91,7 +103,7 @@ const main = async (): Promise<void> => {
     void shutdown(1);
   });
 
-  stops.push(await recordStack({ apiUrl: offline.url, wsUrl: offline.wsUrl, lambdaUrl: offline.lambdaUrl, dynamodbEndpoint: endpoint }));
+  stops.push(await recordStack({ apiUrl: offline.url, wsUrl: offline.wsUrl, lambdaUrl: offline.lambdaUrl, dynamodbEndpoint: endpoint, s3Endpoint: s3.endpoint }));
 
   const token = await signLocalToken('1', '133', 'agent', 24 * 3600);
   console.log(`\nReady at ${offline.url}. The seed request (tenant 1, agent 133, token valid 24 h):\n`);

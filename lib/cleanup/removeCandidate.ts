@@ -1,3 +1,4 @@
+import { deleteRoomAttachments } from '../attachments/deleteAttachments';
 import { refOfRoomId } from '../rooms/identifiers';
 import {
   batchDelete,
@@ -41,7 +42,8 @@ interface DeadRoom {
 }
 
 /**
- * Delete everything stored under a deleted room, then its number reservation, then its tombstone.
+ * Delete everything stored under a deleted room, then the files sent in it, then its number
+ * reservation, then its tombstone.
  * Stops between pages when the budget runs out; the tombstone then keeps its place in byExpiry.
  */
 const cascade = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKey, options: RemovalOptions) => {
@@ -56,6 +58,8 @@ const cascade = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKe
     retries += batch.retries;
     startKey = page.next;
   } while (startKey);
+  // The files sent in the room, before the tombstone that brings a cut-short pass back to them goes.
+  if (!(await deleteRoomAttachments(tenant, room._id, options.budget)).complete) return { complete: false, children, retries };
   if (room.room_id) await releaseRoomNumber(tenant, room.room_id, room._id);
   await deleteTombstone(tenant, tombstone);
   return { complete: true, children, retries };

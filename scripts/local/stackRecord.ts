@@ -14,6 +14,8 @@ export interface StackRecord {
   wsUrl: string;
   lambdaUrl: string;
   dynamodbEndpoint: string;
+  /** The local S3 (attachments); absent in a record written before it was part of the stack. */
+  s3Endpoint?: string;
 }
 
 /** LOCAL_STACK_RECORD names another file, for a second stack (or a test) beside the default one. */
@@ -48,6 +50,10 @@ export const runningStack = (file = stackRecordFile()): StackRecord | undefined 
   }
   return Number.isInteger(record.pid) && isAlive(record.pid) ? record : undefined;
 };
+
+/** The local S3 the tools act on: AWS_ENDPOINT_URL_S3, else the running stack's, else the default port's. */
+export const localS3Endpoint = (file = stackRecordFile()): string =>
+  process.env.AWS_ENDPOINT_URL_S3 || runningStack(file)?.s3Endpoint || `http://127.0.0.1:${process.env.LOCAL_S3_PORT || '4569'}`;
 
 /** The local store the tools act on: DYNAMODB_ENDPOINT, else the running stack's, else the default port's. */
 export const localStoreEndpoint = (file = stackRecordFile()): string =>
