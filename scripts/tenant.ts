@@ -19,6 +19,8 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   resume --client-id <n>
   set-retention --client-id <n> --days <days>
   set-staff-order-claims --client-id <n> (--on | --off)
+  set-edit-window --client-id <n> --seconds <s>   (0: no edits)
+  set-masking --client-id <n> [--mask <phone,email,url | none>] [--default-country <CC>]
   rotate-secret --client-id <n>
   drop-secret --client-id <n> --keep-newest
   add-key --client-id <n> --jwk-file <public key.json>
@@ -38,6 +40,9 @@ const OPTIONS = {
   on: { type: 'boolean' },
   off: { type: 'boolean' },
   'jwk-file': { type: 'string' },
+  seconds: { type: 'string' },
+  mask: { type: 'string' },
+  'default-country': { type: 'string' },
   stage: { type: 'string' },
   region: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -45,7 +50,7 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days' | 'jwk-file'): string => {
+const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days' | 'jwk-file' | 'seconds'): string => {
   const value = values[name];
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
@@ -94,6 +99,18 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
     case 'set-staff-order-claims': {
       if (values.on === values.off) throw new UsageError('set-staff-order-claims needs exactly one of --on and --off');
       print(await admin.setStaffOrderClaims(required(values, 'client-id'), values.on === true));
+      return;
+    }
+    case 'set-edit-window':
+      print(await admin.setEditWindow(required(values, 'client-id'), numberOrText(required(values, 'seconds'))));
+      return;
+    case 'set-masking': {
+      const mask = values.mask?.trim();
+      if (mask === undefined && values['default-country'] === undefined) throw new UsageError('set-masking needs --mask or --default-country');
+      const kinds = mask === undefined ? undefined : mask === 'none' ? [] : mask.split(',').map((kind) => kind.trim());
+      const summary = await admin.setMasking(required(values, 'client-id'), { kinds, defaultCountry: values['default-country'] });
+      print(summary);
+      if (summary.masking?.phone && !summary.masking.default_country) err('Without --default-country only numbers written with + and a country code are found.');
       return;
     }
     case 'rotate-secret':

@@ -6,6 +6,7 @@ import { roomRefOf } from '../rooms/roomAccess';
 import { isClientMessageIdClaimed, putMessage, releaseClientMessageId } from '../store/messages';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import { knownTat } from './knownPace';
+import { maskText } from './masking';
 import type { Message } from './message';
 import { claimFor } from './messageClaim';
 import { rateLimited, recordOnRoom } from './recordMessage';
@@ -36,9 +37,9 @@ export interface SentMessage {
  *    before writes nothing from here on and a repeat of the write counts nothing. It moves the
  *    room's expiry forward, so a cleanup that deletes only still-expired rooms cannot delete it
  *    before 3;
- * 3. put the message (idempotent), carrying `room` = the room's `_id` for the cleanup cascade and
- *    its read marks, from the counts just after it was recorded (the same, whichever attempt
- *    stores it);
+ * 3. put the message, carrying `room` = the room's `_id` for the cleanup cascade and its read
+ *    marks, from the counts just after it was recorded (the same, whichever attempt stores it).
+ *    Once: a put that finds it stored (maybe edited or deleted since) changes nothing;
  * 4. deliver `message.created` (lib/realtime/delivery.ts). With a `client_message_id` a
  *    delivery that fails is a 503: the client's retry finds the message stored and delivers it
  *    again, with the same event id.
@@ -56,10 +57,13 @@ export const sendMessage = async (
   now = new Date(),
 ): Promise<SentMessage> => {
   const ref = roomRefOf(roomId);
+  // Masked before anything is written: the original text is never stored (off unless the tenant sets it).
+  const masked = await maskText(tenant.masking, request.text);
   let message: Message = {
     _id: nextMessageId(now.getTime()),
     room_id: roomId,
-    text: request.text,
+    text: masked.text,
+    ...(masked.moderation && { moderation: masked.moderation }),
     sender_id: actor.userId,
     sender_type: actor.role,
     ...(request.client_message_id && { client_message_id: request.client_message_id }),

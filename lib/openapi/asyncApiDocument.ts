@@ -4,6 +4,8 @@ import { messageDataSchema } from '../messages/messageSchemas';
 import {
   errorFrame,
   messageCreatedEvent,
+  messageDeletedEvent,
+  messageUpdatedEvent,
   pingAction,
   pongEvent,
   roomClosedEvent,
@@ -24,6 +26,18 @@ interface Frame {
 /** What the service pushes to a connection, each in reaction to a change made over HTTP. */
 const SERVER_EVENTS: Record<string, Frame> = {
   messageCreated: { name: 'message.created', title: 'Message created', summary: 'A participant sent a message (sendMessage).', payload: messageCreatedEvent },
+  messageUpdated: {
+    name: 'message.updated',
+    title: 'Message updated',
+    summary: "Its sender edited a message (editMessage); the room's preview follows when it is the newest message.",
+    payload: messageUpdatedEvent,
+  },
+  messageDeleted: {
+    name: 'message.deleted',
+    title: 'Message deleted',
+    summary: "Its sender or an admin deleted a message (deleteMessage): only its tombstone remains; the room's preview follows when it is the newest message.",
+    payload: messageDeletedEvent,
+  },
   roomRead: { name: 'room.read', title: 'Room read', summary: "A participant's read cursor moved forward (markRoomRead).", payload: roomReadEvent },
   roomClosed: { name: 'room.closed', title: 'Room closed', summary: 'The room was closed (closeRoom).', payload: roomClosedEvent },
   roomOpened: { name: 'room.opened', title: 'Room opened', summary: 'startChat reopened a closed room.', payload: roomOpenedEvent },

@@ -1,7 +1,8 @@
 import type * as z from '../zod';
 import type { ErrorCode } from '../errors';
 import { listMessagesParams } from '../messages/listMessagesParams';
-import { messagesPageResponse, sendMessageResponse } from '../messages/messageSchemas';
+import { editMessageRequest, messagePathParams } from '../messages/messageChangeRequest';
+import { deleteMessageResponse, editMessageResponse, messagesPageResponse, sendMessageResponse } from '../messages/messageSchemas';
 import { sendMessageRequest } from '../messages/sendMessageRequest';
 import { fetchRoomByUserAgentRequest } from '../rooms/fetchRoomByUserAgentRequest';
 import { markRoomReadRequest } from '../rooms/markRoomReadRequest';
@@ -22,7 +23,7 @@ import { erasePersonResponse, exportPersonResponse } from '../privacy/privacySch
 
 export const TAGS = [
   { name: 'Documents', description: "The API's machine-readable descriptions" },
-  { name: 'Messages', description: 'Sending and paging messages, read receipts' },
+  { name: 'Messages', description: 'Sending, editing, deleting and paging messages, read receipts' },
   { name: 'Platform', description: "The platform's own endpoints, wire-compatible with its published pages" },
   { name: 'Privacy', description: "One person's data on request: export and erasure (admins only)" },
   { name: 'Rooms', description: 'Rooms of the v1 API: read, list, close, reassign' },
@@ -39,10 +40,11 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   status: 'Only open (`true`) or closed (`false`) rooms',
   agent_db: "Only rooms of this agent's database",
   user_id: 'Whose rooms (admins only, with `role`; others may name only themselves)',
+  message_id: "The message's `_id`, as the send returned it",
 };
 
 export interface Route {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   /** The serverless.yml function serving the route: client generators name their methods after it. */
   operationId: string;
@@ -142,6 +144,33 @@ export const ROUTES: Route[] = [
     pages: true,
     success: { status: 200, description: 'A page of messages', body: messagesPageResponse },
     errors: ['ROOM_NOT_FOUND'],
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/chat/rooms/{_id}/messages/{message_id}',
+    operationId: 'editMessage',
+    tag: 'Messages',
+    summary: 'Edit a message (its sender, within the edit window)',
+    description:
+      "Replaces the text of the caller's own message, masked by the tenant's policy as a send is; only the latest text is kept, with `edited_date`. Allowed for the tenant's edit window after sending (15 minutes unless the tenant sets another; 409 EDIT_WINDOW_CLOSED after it), in an open room. The same text again changes nothing. Edits count on the sender's flood limit (429 with `Retry-After`). Pushes `message.updated`; the room's `last_message` follows when it is the newest message.",
+    params: messagePathParams,
+    body: editMessageRequest,
+    tenantFrom: 'token',
+    success: { status: 200, description: 'The message as edited (as it is, for the same text again)', body: editMessageResponse },
+    errors: ['FORBIDDEN', 'ROOM_NOT_FOUND', 'MESSAGE_NOT_FOUND', 'ROOM_CLOSED', 'EDIT_WINDOW_CLOSED', 'MESSAGE_DELETED', 'RATE_LIMITED'],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/chat/rooms/{_id}/messages/{message_id}',
+    operationId: 'deleteMessage',
+    tag: 'Messages',
+    summary: 'Delete a message (its sender, or an admin)',
+    description:
+      "Removes the message's text (and attachments) from the store, at any time, the room open or closed; a tombstone (`deleted: true`, `deleted_date`, no text) keeps its place, so pages, read cursors and unread counts are unchanged, and a send retried with its `client_message_id` returns the tombstone instead of sending it again. Deleting a deleted message changes nothing. Pushes `message.deleted`; the room's `last_message` follows when it is the newest message.",
+    params: messagePathParams,
+    tenantFrom: 'token',
+    success: { status: 200, description: 'The tombstone', body: deleteMessageResponse },
+    errors: ['FORBIDDEN', 'ROOM_NOT_FOUND', 'MESSAGE_NOT_FOUND'],
   },
   {
     method: 'post',

@@ -27,6 +27,20 @@ export const messageCreatedEvent = z.object({
   messageData: messageDataSchema,
 });
 
+export const messageUpdatedEvent = z.object({
+  event: z.literal('message.updated'),
+  event_id: eventId,
+  roomData,
+  messageData: messageDataSchema.check(z.describe('The message as edited: its new text and `edited_date`')),
+});
+
+export const messageDeletedEvent = z.object({
+  event: z.literal('message.deleted'),
+  event_id: eventId,
+  roomData,
+  messageData: messageDataSchema.check(z.describe('The tombstone: `deleted: true`, `deleted_date`, no text')),
+});
+
 export const roomReadEvent = z.object({
   event: z.literal('room.read'),
   event_id: eventId,
@@ -56,5 +70,5 @@ export const errorFrame = z.object({
 export const pingAction = z.object({ action: z.literal('ping') });
 
 export type RealtimeEventBody = z.output<
-  typeof messageCreatedEvent | typeof roomReadEvent | typeof roomClosedEvent | typeof roomOpenedEvent
+  typeof messageCreatedEvent | typeof messageUpdatedEvent | typeof messageDeletedEvent | typeof roomReadEvent | typeof roomClosedEvent | typeof roomOpenedEvent
 >;

@@ -14,6 +14,8 @@ import { toRoomData, type RoomData } from '../rooms/roomData';
  */
 export type RealtimeEvent =
   | { event: 'message.created'; event_id: string; roomData: RoomData; messageData: MessageData }
+  | { event: 'message.updated'; event_id: string; roomData: RoomData; messageData: MessageData }
+  | { event: 'message.deleted'; event_id: string; roomData: RoomData; messageData: MessageData }
   | { event: 'room.read'; event_id: string; roomData: RoomData; reader: { user_type: ParticipantRole; user_id: string }; message_id: string }
   | { event: 'room.closed'; event_id: string; roomData: RoomData }
   | { event: 'room.opened'; event_id: string; roomData: RoomData };
@@ -24,6 +26,22 @@ export type RealtimeEventName = RealtimeEvent['event'];
 export const messageCreated = (room: Room, message: Message): RealtimeEvent => ({
   event: 'message.created',
   event_id: `message.created:${message._id}`,
+  roomData: toRoomData(room),
+  messageData: toMessageData(message),
+});
+
+/** Each edit of a message has its own `edited_date` (they only move forward): the message and that time name it. */
+export const messageUpdated = (room: Room, message: Message): RealtimeEvent => ({
+  event: 'message.updated',
+  event_id: `message.updated:${message._id}:${message.edited_date}`,
+  roomData: toRoomData(room),
+  messageData: toMessageData(message),
+});
+
+/** A message is deleted once: its `_id` names it. `messageData` is the tombstone. */
+export const messageDeleted = (room: Room, message: Message): RealtimeEvent => ({
+  event: 'message.deleted',
+  event_id: `message.deleted:${message._id}`,
   roomData: toRoomData(room),
   messageData: toMessageData(message),
 });

@@ -15,13 +15,20 @@ const toMessage = (item: Record<string, unknown>): Message => {
   return message as unknown as Message;
 };
 
-/** Store a message. Idempotent: the same message written twice is one item. */
+/**
+ * Store a message, once: conditional on no item being there, so the same message written twice is
+ * one item, and a late attempt of its send (an SDK retry, a slow copy) never puts back the text of
+ * a message its sender has edited or deleted since.
+ */
 export const putMessage = async (tenant: TenantKeyScope, ref: string, message: Message): Promise<void> => {
-  await documentClient(tenant).send(
-    new PutCommand({
-      TableName: config.chatTable,
-      Item: { ...messageKey(tenant, ref, message._id), room: message.room_id, ...message },
-    }),
+  await conditionHeld(() =>
+    documentClient(tenant).send(
+      new PutCommand({
+        TableName: config.chatTable,
+        Item: { ...messageKey(tenant, ref, message._id), room: message.room_id, ...message },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
   );
 };
 

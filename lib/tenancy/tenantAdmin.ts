@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from '../zod';
+import { MASKED_KINDS, type MaskedKind, type MaskingSettings } from '../messages/messagePolicy';
 import { optionalField } from '../fields';
 import { platformId } from '../ids';
 import { createTenantRecord, getTenantRecord, TenantNotFound, updateTenantRecord } from '../store/tenants';
@@ -78,6 +80,49 @@ export const setTenantRetention = (clientId: string, days: unknown) => {
  */
 export const setStaffOrderClaims = (clientId: string, required: boolean) =>
   update(clientId, (record) => ({ ...record, staff_order_claims: required }));
+
+/**
+ * How long after sending a sender may edit a message (0: never). Warm containers see the change
+ * once their registry cache entry expires.
+ */
+export const setEditWindow = (clientId: string, seconds: unknown) => {
+  const { edit_window_seconds } = z.pick(tenantRecordFields, { edit_window_seconds: true }).parse({ edit_window_seconds: seconds });
+  return update(clientId, (record) => ({ ...record, edit_window_seconds }));
+};
+
+export interface MaskingChange {
+  /** The kinds to mask from now on (replacing the ones before); an empty list masks nothing. */
+  kinds?: readonly string[];
+  /** The country whose numbering plan reads numbers written without `+`. */
+  defaultCountry?: string;
+}
+
+const maskingChange = z.object({
+  kinds: z.optional(z.array(z.enum(MASKED_KINDS, { error: `must be ${MASKED_KINDS.join(', ')} or none` }))),
+  defaultCountry: z.optional(
+    z.string().check(
+      z.trim(),
+      z.toUpperCase(),
+      z.refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), 'must be a country code libphonenumber-js knows (US, GB, DE, …)'),
+    ),
+  ),
+});
+
+/**
+ * Which contact details are masked in the tenant's messages from now on (sends and edits; stored
+ * messages stay as they are), and the country phone numbers are read in. A policy that masks
+ * nothing is removed from the record.
+ */
+export const setMasking = (clientId: string, change: MaskingChange) => {
+  const { kinds, defaultCountry } = maskingChange.parse(change);
+  return update(clientId, (record) => {
+    const masked: readonly MaskedKind[] = kinds ?? MASKED_KINDS.filter((kind) => record.masking?.[kind] === true);
+    const country = defaultCountry ?? record.masking?.default_country;
+    const masking: MaskingSettings = Object.fromEntries(masked.map((kind) => [kind, true]));
+    const { masking: _previous, ...rest } = record;
+    return masked.length > 0 ? { ...rest, masking: { ...masking, ...(country && { default_country: country }) } } : rest;
+  });
+};
 
 /** A new key first (it signs from now on); the older ones keep verifying until dropped. */
 export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & { signing_keys: number }> => {

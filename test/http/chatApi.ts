@@ -10,7 +10,7 @@ export interface Reply {
   body: any;
 }
 
-export const api = async (method: 'GET' | 'POST' | 'PUT', path: string, token: string | undefined, body?: unknown): Promise<Reply> => {
+export const api = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, token: string | undefined, body?: unknown): Promise<Reply> => {
   const reply = await request(method, path, body, { Accept: 'application/json', ...(token && { Authorization: `Bearer ${token}` }) });
   return { status: reply.status, headers: reply.headers, body: reply.json };
 };

@@ -15,7 +15,7 @@ import { connect, isRefusal, open, type SocketClient } from '../support/socket';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2, type Person } from './chatApi';
 
 interface Attempt {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: Record<string, unknown>;
 }
@@ -123,6 +123,17 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
       { method: 'GET', path: roomPath(victim, '/messages?limit=1') },
       { method: 'GET', path: roomPath(victim, `/messages?cursor=${encodeURIComponent(victim.cursors.messages)}`) },
     ],
+  },
+  {
+    route: 'PATCH /api/v1/chat/rooms/{_id}/messages/{message_id}',
+    // Rewriting tenant 1's messages (or reading them back from the answer) by their own ids.
+    attempts: (victim) =>
+      victim.messageIds.map((id) => ({ method: 'PATCH', path: roomPath(victim, `/messages/${id}`), body: { text: 'intruder' } })),
+  },
+  {
+    route: 'DELETE /api/v1/chat/rooms/{_id}/messages/{message_id}',
+    // Taking back tenant 1's messages (or reading their tombstones) by their own ids.
+    attempts: (victim) => victim.messageIds.map((id) => ({ method: 'DELETE', path: roomPath(victim, `/messages/${id}`) })),
   },
   {
     route: 'PUT /api/v1/chat/rooms/{_id}/participants/{role}',

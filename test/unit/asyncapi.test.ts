@@ -7,7 +7,7 @@ import { Parser } from '@asyncapi/parser';
 import type { Message } from '../../lib/messages/message';
 import { asyncApiDocument, websocketServer } from '../../lib/openapi/asyncApiDocument';
 import { answerClientMessage } from '../../lib/realtime/clientMessages';
-import { messageCreated, PONG, roomClosed, roomOpened, roomRead, type RealtimeEvent } from '../../lib/realtime/events';
+import { messageCreated, messageDeleted, messageUpdated, PONG, roomClosed, roomOpened, roomRead, type RealtimeEvent } from '../../lib/realtime/events';
 import type { RealtimeEventBody } from '../../lib/realtime/eventSchemas';
 import type { Room } from '../../lib/rooms/room';
 import { contractOracle } from '../support/contract';
@@ -56,7 +56,7 @@ describe('the AsyncAPI document', () => {
         ?.operations()
         .all()
         .map((operation) => `${operation.action()} ${operation.messages().all().map((item) => item.name()).join(',')}`),
-    ).toEqual(['send message.created', 'send room.read', 'send room.closed', 'send room.opened', 'receive ping']);
+    ).toEqual(['send message.created', 'send message.updated', 'send message.deleted', 'send room.read', 'send room.closed', 'send room.opened', 'receive ping']);
   });
 
   it('the parser does report a broken document', async () => {
@@ -86,6 +86,8 @@ describe('the AsyncAPI document', () => {
     const reader = { user_type: 'user' as const, user_id: '1' };
     const frames: unknown[] = [
       messageCreated(room, message),
+      messageUpdated(room, { ...message, text: 'Hello [phone removed]', edited_date: '2023-03-24T10:14:00.000Z', moderation: { phone: 1 } }),
+      messageDeleted(room, { _id: message._id, room_id: message.room_id, sender_id: message.sender_id, sender_type: message.sender_type, created_date: message.created_date, deleted: true, deleted_date: '2023-03-24T10:15:00.000Z' }),
       roomRead(room, reader, message._id),
       roomClosed({ ...room, status: false }),
       roomOpened(room),
@@ -96,7 +98,7 @@ describe('the AsyncAPI document', () => {
       answerClientMessage('{"action":"ping"}', Date.now() / 1000 - 60),
     ];
     for (const frame of frames) expect(oracle.frameViolations(JSON.parse(JSON.stringify(frame)))).toEqual([]);
-    for (const frame of frames.slice(0, 4)) expect(frame).toEqual(expect.objectContaining({ event_id: expect.any(String) }));
+    for (const frame of frames.slice(0, 6)) expect(frame).toEqual(expect.objectContaining({ event_id: expect.any(String) }));
   });
 
   it('the oracle refuses a frame the document does not describe', () => {
