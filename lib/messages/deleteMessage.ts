@@ -1,3 +1,4 @@
+import { deleteAttachments } from '../attachments/deleteAttachments';
 import { AppError } from '../errors';
 import { deliverRoomEvent } from '../realtime/delivery';
 import { messageDeleted } from '../realtime/events';
@@ -55,6 +56,8 @@ export const deleteMessage = async (tenant: Tenant, actor: Actor, target: { room
       await deliverRoomEvent(tenant, after, messageDeleted(after, message), { retryable: true });
       return message;
     }
+    // Its files go first: a delete that stops here is completed by its retry, never leaves them behind.
+    await deleteAttachments(tenant, roomId, messageId, message.attachments ?? []);
     const tombstone = await tombstoneStoredMessage(tenant, ref, {
       roomId,
       messageId,

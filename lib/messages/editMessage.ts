@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { withDownloadUrls } from '../attachments/downloadUrls';
 import { deliverRoomEvent } from '../realtime/delivery';
 import { messageUpdated } from '../realtime/events';
 import { roomRefOf, slotHolderOf } from '../rooms/roomAccess';
@@ -75,10 +76,11 @@ export const editMessage = async (
     if (!isSenderOf(message, actor)) throw notTheSender();
     if (message.deleted) throw messageDeleted();
     if (isUnchanged(message, masked)) {
-      if (message.edited_date) await deliverRoomEvent(tenant, room, messageUpdated(room, message), { retryable: true });
-      return message;
+      const [withUrls] = await withDownloadUrls(tenant, [message]);
+      if (message.edited_date) await deliverRoomEvent(tenant, room, messageUpdated(room, withUrls!), { retryable: true });
+      return withUrls!;
     }
-    if (message.created_date < windowStart) throw windowClosed(windowSeconds);
+    if (windowSeconds === 0 || message.created_date < windowStart) throw windowClosed(windowSeconds);
     if (!room.status) throw roomClosed();
     let pace: SendPace | undefined;
     if (!paced) {
@@ -112,8 +114,10 @@ export const editMessage = async (
       windowStart,
     });
     if (!edited) continue;
-    await deliverRoomEvent(tenant, after, messageUpdated(after, edited), { retryable: true });
-    return edited;
+    // Its readers are the room's: each gets its files' download URLs.
+    const [withUrls] = await withDownloadUrls(tenant, [edited]);
+    await deliverRoomEvent(tenant, after, messageUpdated(after, withUrls!), { retryable: true });
+    return withUrls!;
   }
   throw messageBusy();
 };

@@ -1,3 +1,4 @@
+import { withDownloadUrls } from '../attachments/downloadUrls';
 import { decodeCursor, encodeCursor } from '../paging/cursor';
 import { loadRoomFor } from '../rooms/roomAccess';
 import { isMessagesPageKey, queryMessages } from '../store/messages';
@@ -21,5 +22,6 @@ export const listMessages = async (tenant: Tenant, actor: Actor, params: ListMes
     limit: params.limit,
     startKey: await decodeCursor(scope, params.cursor, (key) => isMessagesPageKey(tenant, ref, key)),
   });
-  return { messages: page.messages, nextCursor: await encodeCursor(scope, page.lastKey) };
+  // The reader is a participant or an admin (loadRoomFor): they get the files' download URLs.
+  return { messages: await withDownloadUrls(tenant, page.messages), nextCursor: await encodeCursor(scope, page.lastKey) };
 };

@@ -1,4 +1,7 @@
 import { monotonicFactory } from 'ulid';
+import { deleteAttachments } from '../attachments/deleteAttachments';
+import { withDownloadUrls } from '../attachments/downloadUrls';
+import { checkAttachments, copyAttachments } from '../attachments/sendAttachments';
 import { deliverRoomEvent } from '../realtime/delivery';
 import { messageCreated } from '../realtime/events';
 import { readMarksOf } from '../rooms/readState';
@@ -73,26 +76,34 @@ export const sendMessage = async (
   if (!foreseen.allowed && !(request.client_message_id && (await isClientMessageIdClaimed(tenant, ref, message)))) {
     throw rateLimited(foreseen.retryAfterMs);
   }
+  // Its files are checked before anything is written (lib/attachments/sendAttachments.ts).
+  const checked = request.attachments?.length ? await checkAttachments(tenant, actor, roomId, ref, request.attachments) : [];
 
   let ours = true;
   if (request.client_message_id) {
     const claim = await claimFor(tenant, actor, ref, message, now);
     if ('stored' in claim) {
-      await deliverRoomEvent(tenant, claim.room, messageCreated(claim.room, claim.stored), { retryable: true });
-      return { message: claim.stored, created: false };
+      const [stored] = await withDownloadUrls(tenant, [claim.stored]);
+      await deliverRoomEvent(tenant, claim.room, messageCreated(claim.room, stored!), { retryable: true });
+      return { message: stored!, created: false };
     }
     message = claim.write;
     ours = claim.ours;
   }
+  // The message's own copies, in place before anything names them.
+  if (checked.length > 0) message = { ...message, attachments: await copyAttachments(tenant, roomId, message._id, checked) };
 
   const recording = await recordOnRoom(tenant, actor, ref, message, now);
   if ('refused' in recording) {
+    if (ours && recording.wroteNothing) await deleteAttachments(tenant, roomId, message._id, message.attachments ?? []);
     if (request.client_message_id && ours && recording.wroteNothing) await releaseClientMessageId(tenant, ref, message);
     throw recording.refused;
   }
 
   message = { ...message, read_marks: readMarksOf(recording.counts) };
   await putMessage(tenant, ref, message);
-  await deliverRoomEvent(tenant, recording.room, messageCreated(recording.room, message), { retryable: request.client_message_id !== undefined });
-  return { message, created: true };
+  // Each reader of the answer and the event is one the room lets in: each gets download URLs.
+  const [shown] = await withDownloadUrls(tenant, [message]);
+  await deliverRoomEvent(tenant, recording.room, messageCreated(recording.room, shown!), { retryable: request.client_message_id !== undefined });
+  return { message: shown!, created: true };
 };

@@ -1,3 +1,4 @@
+import { messageAttachmentIds } from '../attachments/attachmentRequest';
 import * as z from '../zod';
 
 export const MAX_MESSAGE_CHARACTERS = 4000;
@@ -16,15 +17,33 @@ export const messageText = z
     z.meta({ minLength: 1, maxLength: MAX_MESSAGE_CHARACTERS }),
   );
 
+/** A send's text, which may be empty (or absent) when the message carries attachments. */
+const sendText = z
+  .string({ error: 'must be a string' })
+  .check(
+    z.trim(),
+    z.refine((text) => characters(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`),
+    z.meta({ maxLength: MAX_MESSAGE_CHARACTERS, description: 'May be empty or absent only when `attachments` lists at least one file' }),
+  );
+
 /**
  * `POST /api/v1/chat/rooms/{_id}/messages`. `client_message_id` is the sender's retry key: the
- * same id sent again returns the first message and stores nothing new.
+ * same id sent again returns the first message and stores nothing new. `attachments` names uploads
+ * of the sender's for this room (POST /api/v1/chat/rooms/{_id}/attachments), checked before
+ * anything is written.
  */
-export const sendMessageRequest = z.object({
-  text: messageText,
-  client_message_id: z.optional(
-    z.string({ error: 'must be a string' }).check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')),
-  ),
-});
+export const sendMessageRequest = z
+  .object({
+    text: z._default(sendText, ''),
+    client_message_id: z.optional(
+      z.string({ error: 'must be a string' }).check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or . _ : -')),
+    ),
+    attachments: z.optional(messageAttachmentIds),
+  })
+  .check(
+    z.superRefine((request, ctx) => {
+      if (request.text === '' && !request.attachments?.length) ctx.addIssue({ code: 'custom', path: ['text'], message: 'must not be empty' });
+    }),
+  );
 
 export type SendMessageRequest = z.output<typeof sendMessageRequest>;
