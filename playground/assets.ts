@@ -45,6 +45,8 @@ const assetSources = (): Record<string, AssetSource> => {
     'socket.js': own('socket.js', JAVASCRIPT),
     'exchange.js': own('exchange.js', JAVASCRIPT),
     'dom.js': own('dom.js', JAVASCRIPT),
+    'pageState.js': own('pageState.js', JAVASCRIPT),
+    'participants.js': own('participants.js', JAVASCRIPT),
     'docs.js': own('docs.js', JAVASCRIPT),
     'asyncapi.js': own('asyncapi.js', JAVASCRIPT),
     // The docs renderer, from the installed package: it works offline, no CDN.

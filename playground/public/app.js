@@ -2,13 +2,13 @@
 // WebSocket. Everything goes through the public API with the participants' own tokens; the
 // local stack only serves this page, its config and development tokens.
 import { call, describeError } from './api.js';
-import { h } from './dom.js';
 import { renderExchange } from './exchange.js';
+import { readPageState, writePageState } from './pageState.js';
 import { PaneView, useRoleNames } from './pane.js';
+import { pairProblem, ParticipantsForm } from './participants.js';
 import { connectSocket } from './socket.js';
 
 const ROOMS = '/api/v1/chat/rooms';
-const ROLES = ['agent', 'user', 'vendor', 'admin'];
 /** Where startChat names a participant of each role; the initiator's own slot is `user_id`. */
 const SLOT_OF_ROLE = { agent: 'agent_id', user: 'order_user_id', vendor: 'vendor_user_id' };
 const MESSAGES_SHOWN = 50;
@@ -16,7 +16,7 @@ const MESSAGES_SHOWN = 50;
 const pageError = document.getElementById('page-error');
 const exchange = document.getElementById('exchange');
 const startForm = document.getElementById('start-form');
-const participantsForm = document.getElementById('participants-form');
+const orderField = (name) => startForm.elements.namedItem(name);
 
 const showPageError = (text) => {
   pageError.textContent = text;
@@ -50,10 +50,22 @@ class Participant {
   }
 }
 
-const state = { config: undefined, roomId: undefined, orderId: undefined, panes: [] };
+/** The order fields of the room shown (as typed when it was started) are kept with it in the address. */
+const state = { config: undefined, roomId: undefined, orderId: undefined, orderNumber: undefined, panes: [], participantsForm: undefined };
 
-/** The published startChat body for this order, sent by `initiator`, naming the other participant. */
-const startChatBody = (initiator, other, orderId) => {
+const rememberInAddress = () =>
+  writePageState({
+    participants: state.panes.map((pane) => pane.session.participant),
+    orderId: state.orderId,
+    orderNumber: state.orderNumber,
+    roomId: state.roomId,
+  });
+
+/**
+ * The published startChat body for this order, sent by `initiator`, naming the other participant.
+ * `order_number` only when typed, as typed: the API judges it (and names it when it refuses it).
+ */
+const startChatBody = (initiator, other, orderId, orderNumber) => {
   const me = initiator.session;
   const them = other.session;
   const body = {
@@ -64,6 +76,7 @@ const startChatBody = (initiator, other, orderId) => {
     user_id: me.participant.user_id,
     type: `${me.participant.role}-to-${them.participant.role}`,
     order_id: /^[0-9]+$/.test(orderId) ? Number(orderId) : orderId,
+    ...(orderNumber && { order_number: orderNumber }),
   };
   const slot = SLOT_OF_ROLE[them.participant.role];
   if (slot && them.participant.role !== me.participant.role) body[slot] = them.participant.user_id;
@@ -73,14 +86,18 @@ const startChatBody = (initiator, other, orderId) => {
 const seedHeaders = (token) =>
   Object.fromEntries(Object.entries(state.config.seed.headers).map(([name, value]) => [name, value.replace('{{token}}', token)]));
 
-/** Runs startChat as the pane `initiatorIndex`, shows the exchange, and opens the room in both panes. */
-async function startChat(initiatorIndex) {
+const typedOrder = () => ({ orderId: orderField('order_id').value.trim(), orderNumber: orderField('order_number').value.trim() });
+
+/**
+ * Runs startChat as the pane `initiatorIndex` for the order (the typed one unless given), shows the
+ * exchange, and opens the room in both panes.
+ */
+async function startChat(initiatorIndex, { orderId, orderNumber } = typedOrder()) {
   const initiator = state.panes[initiatorIndex];
   const other = state.panes[1 - initiatorIndex];
-  const orderId = startForm.elements.namedItem('order_id').value.trim();
   const reply = await call('POST', state.config.seed.path, {
     headers: seedHeaders(initiator.token),
-    body: startChatBody(initiator, other, orderId),
+    body: startChatBody(initiator, other, orderId, orderNumber),
   });
   renderExchange(exchange, `startChat as ${initiator.view.title.textContent}`, reply);
   if (!reply.ok) {
@@ -90,6 +107,8 @@ async function startChat(initiatorIndex) {
   initiator.view.clearError();
   state.roomId = reply.json.roomData._id;
   state.orderId = orderId;
+  state.orderNumber = orderNumber || undefined;
+  rememberInAddress();
   await Promise.all(state.panes.map(openRoom));
 }
 
@@ -107,6 +126,9 @@ async function openRoom(pane) {
     pane.room = undefined;
     pane.shown = undefined;
     pane.view.showRoom(undefined);
+    // Nothing shown, nothing unread: the count is this participant's, worked out below once the room loads.
+    pane.lastRead = undefined;
+    pane.setUnread(0);
   }
   if (!roomId) return;
   const roomReply = await call('GET', `${ROOMS}/${roomId}`, { token: pane.token });
@@ -127,13 +149,25 @@ async function openRoom(pane) {
   pane.room = room;
   pane.view.showRoom(room);
   for (const message of messagesReply.json.messages) pane.view.addMessage(message);
-  pane.lastRead = room.last_read_message_id ?? undefined;
-  pane.setUnread(typeof room.unread_count === 'number' ? room.unread_count : pane.view.countFromOthersAfter(pane.lastRead));
+  pane.setUnread(unreadOnLoad(pane, room));
   // The others' read cursors, where the room view carries them, draw the read ticks.
   for (const participant of room.user_Data ?? []) {
     if (!pane.isMe(participant) && participant.last_read_message_id) pane.view.markReadUpTo(participant.last_read_message_id);
   }
   if (pane.view.looking) await readNow(pane);
+}
+
+/**
+ * This participant's unread count once `room` is in the pane. The room may be older than what the
+ * pane shows: a message the socket delivered, or a read this pane made, while it was on its way.
+ */
+function unreadOnLoad(pane, room) {
+  const roomRead = room.last_read_message_id ?? undefined;
+  if (pane.lastRead && (!roomRead || pane.lastRead > roomRead)) return pane.view.countFromOthersAfter(pane.lastRead);
+  pane.lastRead = roomRead;
+  const shown = pane.view.countFromOthersAfter(roomRead);
+  // The room's count also covers messages older than the ones loaded.
+  return typeof room.unread_count === 'number' ? Math.max(room.unread_count, shown) : shown;
 }
 
 async function send(pane, text) {
@@ -177,7 +211,8 @@ async function readNow(pane) {
 async function toggleRoom(pane) {
   if (!pane.room) return;
   if (!pane.room.status) {
-    await startChat(state.panes.indexOf(pane)); // startChat reopens the conversation's room
+    // startChat reopens the conversation's room: the room's own order, whatever the form says now.
+    await startChat(state.panes.indexOf(pane), { orderId: state.orderId ?? typedOrder().orderId, orderNumber: state.orderNumber ?? '' });
     return;
   }
   const reply = await call('POST', `${ROOMS}/${pane.room._id}/close`, { token: pane.token });
@@ -232,15 +267,34 @@ function connect(pane) {
     pane.view.showSocket('none (this stack has no WebSocket API)');
     return;
   }
-  pane.socket = connectSocket(state.config.websocket_url, pane.token, {
+  pane.view.showSocketError('');
+  const { token } = pane;
+  pane.socket = connectSocket(state.config.websocket_url, token, {
     onEvent: (event) => onEvent(pane, event),
-    onState: (socketState, reconnected) => {
+    onState: (socketState, reconnected, refusal) => {
       pane.view.showSocket(socketState);
       // Events sent while the socket was down are gone: load the room again.
       if (reconnected) void openRoom(pane);
+      if (refusal) pane.view.showSocketError(refusalText(refusal));
     },
+    checkRefusal: () => tokenRefusal(token),
   });
 }
+
+/**
+ * Whether the API refuses this token for good: the WebSocket authorizer authenticates a
+ * token exactly as every HTTP route does (401 for a missing, forged or expired token, 403 for a
+ * suspended tenant), so one cheap authenticated request tells a refusal from a stack that is
+ * merely away (a network error, a 5xx, or a success: then the socket is retried).
+ */
+async function tokenRefusal(token) {
+  const reply = await call('GET', `${ROOMS}?limit=1`, { token });
+  return reply.status === 401 || reply.status === 403 ? reply : undefined;
+}
+
+const refusalText = (reply) =>
+  `The socket was refused and is not retried: ${describeError(reply)}.` +
+  (reply.status === 401 ? ' Reload the page for fresh tokens.' : '');
 
 /**
  * The token route's headers: X-Playground is one no cross-site form can send, so the stack mints
@@ -248,7 +302,7 @@ function connect(pane) {
  */
 const TOKEN_REQUEST_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Playground': '1' };
 
-/** Development tokens for the participants (from the local stack), then a fresh view of the room. */
+/** Development tokens for the participants (from the local stack), then a fresh view of the room. Whether it got them. */
 async function useParticipants(participants) {
   const replies = await Promise.all(
     participants.map((participant) => call('POST', '/playground/tokens', { body: participant, headers: TOKEN_REQUEST_HEADERS })),
@@ -256,7 +310,7 @@ async function useParticipants(participants) {
   const failed = replies.find((reply) => !reply.ok);
   if (failed) {
     showPageError(`Could not get a token: ${describeError(failed)}`);
-    return;
+    return false;
   }
   showPageError('');
   replies.forEach((reply, index) => {
@@ -265,36 +319,40 @@ async function useParticipants(participants) {
     pane.view.showParticipant(reply.json.participant, reply.json.tenant);
     connect(pane);
   });
-  fillParticipantsForm();
+  state.participantsForm.fill(state.panes.map((pane) => pane.session.participant));
+  rememberInAddress();
   await Promise.all(state.panes.map(openRoom));
+  return true;
 }
 
-function fillParticipantsForm() {
-  for (const fieldset of participantsForm.querySelectorAll('fieldset')) {
-    const { participant } = state.panes[Number(fieldset.dataset.side)].session;
-    fieldset.querySelector('[name=client_id]').value = participant.client_id;
-    fieldset.querySelector('[name=role]').value = participant.role;
-    fieldset.querySelector('[name=user_id]').value = participant.user_id;
-  }
+/**
+ * What the address names (participants, order fields, room), or the config's participants when
+ * it names none; a pair the form would refuse is not used, and the page says why.
+ */
+function restoreFromAddress() {
+  const saved = readPageState();
+  if (saved.orderId !== undefined) orderField('order_id').value = saved.orderId;
+  if (saved.orderNumber !== undefined) orderField('order_number').value = saved.orderNumber;
+  state.orderId = saved.orderId;
+  state.orderNumber = saved.orderNumber;
+  state.roomId = saved.roomId;
+  const problem = saved.participants && pairProblem(saved.participants, state.config.tenants);
+  return {
+    participants: saved.participants && !problem ? saved.participants : state.config.participants,
+    problem: problem && `The address's participants were not used: ${problem}.`,
+  };
 }
 
-function buildParticipantsForm() {
-  for (const select of participantsForm.querySelectorAll('[name=client_id]')) {
-    select.replaceChildren(...state.config.tenants.map((tenant) =>
-      h('option', { value: tenant.client_id }, `${tenant.client_id} · ${tenant.name}${tenant.status === 'active' ? '' : ` (${tenant.status})`}`)));
+/** The address's participants, or the config's when the address names none or ones the stack refuses. */
+async function startWithAddress() {
+  const { participants, problem } = restoreFromAddress();
+  if (await useParticipants(participants)) {
+    if (problem) showPageError(problem);
+    return;
   }
-  for (const select of participantsForm.querySelectorAll('[name=role]')) {
-    select.replaceChildren(...ROLES.map((role) => h('option', { value: role }, role)));
-  }
-  participantsForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const participants = [...participantsForm.querySelectorAll('fieldset')].map((fieldset) => ({
-      client_id: fieldset.querySelector('[name=client_id]').value,
-      role: fieldset.querySelector('[name=role]').value,
-      user_id: fieldset.querySelector('[name=user_id]').value.trim(),
-    }));
-    void useParticipants(participants);
-  });
+  if (participants === state.config.participants) return;
+  const refused = pageError.textContent;
+  if (await useParticipants(state.config.participants)) showPageError(`The address's participants were not used: ${refused}`);
 }
 
 async function main() {
@@ -318,12 +376,12 @@ async function main() {
     panes.append(view.element);
     return pane;
   });
-  buildParticipantsForm();
+  state.participantsForm = new ParticipantsForm(document.getElementById('participants-form'), state.config.tenants, (participants) => void useParticipants(participants));
   startForm.addEventListener('submit', (event) => {
     event.preventDefault();
     void startChat(0);
   });
-  await useParticipants(state.config.participants);
+  await startWithAddress();
   document.body.dataset.ready = 'true';
 }
 

@@ -30,6 +30,7 @@ export class PaneView {
     this.unread = slot('unread');
     this.closeButton = slot('close');
     this.error = slot('error');
+    this.socketError = slot('socket-error');
     this.list = this.element.querySelector('.messages');
     // Focusable, so the conversation scrolls from the keyboard (and looking at it reads it).
     this.list.tabIndex = 0;
@@ -65,6 +66,12 @@ export class PaneView {
   showSocket(state) {
     this.socket.textContent = `socket: ${state}`;
     this.socket.dataset.state = state;
+  }
+
+  /** Why the socket stopped for good (kept apart from the API errors, which a later success clears); '' for none. */
+  showSocketError(text) {
+    this.socketError.textContent = text;
+    this.socketError.hidden = !text;
   }
 
   /** The room's state; null for no room. */
