@@ -9,6 +9,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cleanTenant } from '../lib/cleanup/cleanTenant';
 import { timeBudget } from '../lib/cleanup/budget';
 import { config } from '../lib/config';
+import { deleteMessage } from '../lib/messages/deleteMessage';
+import { editMessage } from '../lib/messages/editMessage';
 import { listMessages } from '../lib/messages/listMessages';
 import { sendMessage } from '../lib/messages/sendMessage';
 import { closeRoom } from '../lib/rooms/closeRoom';
@@ -33,6 +35,8 @@ export type Operation =
   | 'send'
   | 'send, no client_message_id'
   | 'mark read'
+  | 'edit'
+  | 'delete'
   | 'close'
   | 'messages page of 50'
   | 'room list of 50'
@@ -64,6 +68,10 @@ export const UNIT_BUDGETS: Record<Operation, { writeUnits: number; readUnits: nu
   'send, no client_message_id': { writeUnits: 3, readUnits: 0 },
   // The message read (to take its read marks), the cursor's one conditional update.
   'mark read': { writeUnits: 2, readUnits: 1 },
+  // The room and the message read together; the room's update (pacing, the preview) and the message's.
+  edit: { writeUnits: 3, readUnits: 2 },
+  // The room and the message read together; the room's update (the preview, the slot) and the tombstone.
+  delete: { writeUnits: 3, readUnits: 2 },
   close: { writeUnits: 2, readUnits: 0 },
   'messages page of 50': { writeUnits: 0, readUnits: 4 },
   'room list of 50': { writeUnits: 0, readUnits: 0.5 * 50 + 1 },
@@ -82,6 +90,8 @@ export const ROUND_TRIP_BUDGETS: Partial<Record<Operation, number>> = {
   send: 3,
   'send, no client_message_id': 2,
   'mark read': 2,
+  edit: 3,
+  delete: 3,
   close: 1,
 };
 
@@ -178,6 +188,10 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
     await measure('send', () => sendMessage(tenant, agent, room._id, { text: TEXT, client_message_id: `m-${newId()}` }, at(20)));
     const { message } = await measure('send, no client_message_id', () => sendMessage(tenant, agent, room._id, { text: TEXT }, at(21)));
     await measure('mark read', () => markRoomRead(tenant, customer, room._id, { message_id: message._id }));
+    // The newest message: its preview is written too.
+    const target = { roomId: room._id, messageId: message._id };
+    await measure('edit', () => editMessage(tenant, agent, target, { text: `${TEXT} (edited)` }, at(22)));
+    await measure('delete', () => deleteMessage(tenant, agent, target, at(23)));
     await measure('touch, next minute', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(70)));
     await measure('close', () => closeRoom(tenant, agent, room._id, at(80)));
 
