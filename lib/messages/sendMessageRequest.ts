@@ -44,6 +44,13 @@ export const sendMessageRequest = z
     z.superRefine((request, ctx) => {
       if (request.text === '' && !request.attachments?.length) ctx.addIssue({ code: 'custom', path: ['text'], message: 'must not be empty' });
     }),
+    // The rule above for the OpenAPI document: some text (a character that trimming keeps), or a file.
+    z.meta({
+      anyOf: [
+        { required: ['text'], properties: { text: { pattern: '\\S' } } },
+        { required: ['attachments'], properties: { attachments: { minItems: 1 } } },
+      ],
+    }),
   );
 
 export type SendMessageRequest = z.output<typeof sendMessageRequest>;

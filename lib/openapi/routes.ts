@@ -1,5 +1,7 @@
 import type * as z from '../zod';
 import type { ErrorCode } from '../errors';
+import { requestAttachmentUploadRequest } from '../attachments/attachmentRequest';
+import { requestAttachmentUploadResponse } from '../attachments/attachmentSchemas';
 import { listMessagesParams } from '../messages/listMessagesParams';
 import { editMessageRequest, messagePathParams } from '../messages/messageChangeRequest';
 import { deleteMessageResponse, editMessageResponse, messagesPageResponse, sendMessageResponse } from '../messages/messageSchemas';
@@ -125,7 +127,7 @@ export const ROUTES: Route[] = [
     tag: 'Messages',
     summary: 'Send a message (idempotent by client_message_id)',
     description:
-      "Stores a message and pushes `message.created` to the participants' sockets. Sent again with the same `client_message_id`, it returns the first message and stores nothing. Each sender is paced per room (429 with `Retry-After`).",
+      "Stores a message and pushes `message.created` to the participants' sockets. Sent again with the same `client_message_id`, it returns the first message and stores nothing. Each sender is paced per room (429 with `Retry-After`). `attachments` lists uploads of the sender's for this room (POST /api/v1/chat/rooms/{_id}/attachments); each is checked before anything is written (uploaded through its form in time, exactly its size, within the tenant's limit and types, its first bytes of the declared type), and a refusal is a 400 naming each `attachments.<i>` at fault. The message then carries each file with a download URL valid 15 minutes.",
     params: roomPathParams,
     body: sendMessageRequest,
     tenantFrom: 'token',
@@ -171,6 +173,20 @@ export const ROUTES: Route[] = [
     tenantFrom: 'token',
     success: { status: 200, description: 'The tombstone', body: deleteMessageResponse },
     errors: ['FORBIDDEN', 'ROOM_NOT_FOUND', 'MESSAGE_NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/chat/rooms/{_id}/attachments',
+    operationId: 'requestAttachmentUpload',
+    tag: 'Messages',
+    summary: 'A form to upload one file straight to S3, for a message',
+    description:
+      "Participants (and admins) of an open room. `content_type` must be one the tenant allows (by default image/jpeg, image/png, image/webp, application/pdf; never SVG or HTML) and `size` within its limit (10 MB by default). The answer is a presigned POST valid 5 minutes: send `upload.fields` and then the file as `file` in a multipart/form-data POST to `upload.url`; S3 refuses any other key, type or size. Then send a message with `attachments: [attachment._id]`, which checks the upload (yours, this room's, stored through the form, exactly `size` bytes, its first bytes of the declared type) before anything is written. An upload never sent is deleted after a day.",
+    params: roomPathParams,
+    body: requestAttachmentUploadRequest,
+    tenantFrom: 'token',
+    success: { status: 201, description: 'The upload form', body: requestAttachmentUploadResponse },
+    errors: ['ROOM_NOT_FOUND', 'ROOM_CLOSED'],
   },
   {
     method: 'post',

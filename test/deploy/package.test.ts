@@ -2,6 +2,9 @@ import { tableDefinitions } from '../../scripts/local/tables';
 import {
   actionsOf,
   httpApiFunctions,
+  ATTACHMENTS_SENT_OBJECTS,
+  ATTACHMENTS_TENANT_OBJECTS,
+  isAttachmentsArn,
   isChatTableArn,
   ofType,
   packageStage,
@@ -146,7 +149,8 @@ describe('IAM in the prod template', () => {
   it('binds every chat-table statement of the tenant-access role to the session tenant', () => {
     const statements = statementsOf(resource('TenantAccessRole'));
     const onChat = statements.filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
-    expect(onChat.length).toBe(statements.length);
+    const onBucket = statements.filter((statement) => resourceStrings(statement.Resource).some(isAttachmentsArn));
+    expect(onChat.length + onBucket.length).toBe(statements.length);
     for (const statement of onChat) {
       expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual([{ 'Fn::Sub': TENANT_LEADING_KEYS }]);
       expect(statement.Condition?.['Null']).toEqual({ 'aws:PrincipalTag/tenant': 'false', 'dynamodb:LeadingKeys': 'false' });
@@ -252,6 +256,79 @@ describe('IAM in the prod template', () => {
     const functionNames = ofType(template, 'AWS::Lambda::Function').map(([, fn]) => String(fn.Properties.FunctionName));
     expect(functionNames).toContain('chat-rooms-prod-startChat');
     expect(functionNames.filter((name) => /playground/i.test(name))).toEqual([]);
+  });
+});
+
+describe('the attachments bucket in the prod template', () => {
+  const bucket = () => resource('AttachmentsBucket');
+
+  it('is private, encrypted, owner-enforced, TLS-only and kept when the stack goes', () => {
+    // Beside the framework's own deployment bucket.
+    expect(ofType(template, 'AWS::S3::Bucket').map(([id]) => id).filter((id) => id !== 'ServerlessDeploymentBucket')).toEqual(['AttachmentsBucket']);
+    expect(bucket().DeletionPolicy).toBe('Retain');
+    const properties = bucket().Properties;
+    expect(properties.BucketName).toBeUndefined();
+    expect(properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    const [[, policy]] = ofType(template, 'AWS::S3::BucketPolicy') as [[string, Resource]];
+    expect(policy.Properties.Bucket).toEqual({ Ref: 'AttachmentsBucket' });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  it('deletes an upload still tagged pending a day after it came (never sent), and stalled multipart uploads', () => {
+    expect(bucket().Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'delete-unsent-uploads', Status: 'Enabled', TagFilters: [{ Key: 'pending', Value: 'true' }], ExpirationInDays: 1 },
+      { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ]);
+  });
+
+  it('answers browsers only from the upload origins a stage configures (none by default)', () => {
+    const cors = bucket().Properties.CorsConfiguration;
+    expect(cors['Fn::If'][0]).toBe('AttachmentUploadOriginsConfigured');
+    expect(cors['Fn::If'][1]).toEqual({ CorsRules: [{ AllowedOrigins: [], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], MaxAge: 300 }] });
+    expect(cors['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
+    expect(template.Conditions?.AttachmentUploadOriginsConfigured).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': [',', []] }, ''] }] });
+  });
+
+  it("lets the tenant-access role reach only the session tenant's objects, and the cleanup only delete sent files", () => {
+    const onBucket = statementsOf(resource('TenantAccessRole')).filter((statement) => resourceStrings(statement.Resource).some(isAttachmentsArn));
+    expect(onBucket).toHaveLength(1);
+    expect(resourceStrings(onBucket[0]!.Resource)).toEqual([ATTACHMENTS_TENANT_OBJECTS]);
+    expect(actionsOf(onBucket[0]!).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(onBucket[0]!.Condition).toEqual({ Null: { 'aws:PrincipalTag/tenant': 'false' } });
+
+    const cleanup = statementsOf(resource(roleOf(resource('CleanupRoomsLambdaFunction')))).filter((statement) =>
+      resourceStrings(statement.Resource).some(isAttachmentsArn),
+    );
+    expect(cleanup.map((statement) => [actionsOf(statement), resourceStrings(statement.Resource), statement.Condition])).toEqual([
+      [['s3:DeleteObject'], [ATTACHMENTS_SENT_OBJECTS], undefined],
+      [['s3:ListBucket'], ['AttachmentsBucket.Arn'], { StringLike: { 's3:prefix': '*/rooms/*' } }],
+    ]);
+
+    // No other function's own role touches the bucket: requests reach it as their tenant only.
+    const touching = ofType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => resourceStrings(statement.Resource).some(isAttachmentsArn)))
+      .map(([id]) => id);
+    expect(touching).toEqual(['CleanupRoomsLambdaFunction']);
+  });
+
+  it('names the bucket to the functions that sign, check, copy, list or delete attachments, and to no other', () => {
+    const told = ofType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.ATTACHMENTS_BUCKET)
+      .map(([id, fn]) => {
+        expect(fn.Properties.Environment.Variables.ATTACHMENTS_BUCKET).toEqual({ Ref: 'AttachmentsBucket' });
+        expect(fn.Properties.Environment.Variables.AWS_ENDPOINT_URL_S3).toBe('');
+        return id;
+      });
+    expect(told).toEqual(
+      expect.arrayContaining(['CleanupRoomsLambdaFunction', 'ListMessagesLambdaFunction', 'RequestAttachmentUploadLambdaFunction', 'SendMessageLambdaFunction']),
+    );
+    for (const id of told) {
+      if (id !== 'CleanupRoomsLambdaFunction') expect(resource(id).Properties.Environment.Variables.TENANT_ACCESS_ROLE_ARN).toBeDefined();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ export interface Resource {
   Type: string;
   Properties: any;
   DependsOn?: string[];
+  DeletionPolicy?: string;
 }
 
 export interface Template {
@@ -89,10 +90,19 @@ export const requestFunctions = (template: Template): Array<[string, Resource]> 
 /** Whether an ARN names the chat table or one of its indexes. */
 export const isChatTableArn = (arn: string): boolean => /^ChatTable\.Arn|\$\{ChatTable\.Arn\}|:table\/chat-rooms-[^/]+-chat/.test(arn);
 
+/** The attachments bucket's objects under the session tenant's prefix, as the tenant-access role names them. */
+export const ATTACHMENTS_TENANT_OBJECTS = '${AttachmentsBucket.Arn}/${!aws:PrincipalTag/tenant}/*';
+/** The files sent in rooms, of every tenant: what the cleanup deletes. */
+export const ATTACHMENTS_SENT_OBJECTS = '${AttachmentsBucket.Arn}/*/rooms/*';
+
+/** Whether an ARN names the attachments bucket or objects in it. */
+export const isAttachmentsArn = (arn: string): boolean => /^AttachmentsBucket\.Arn|\$\{AttachmentsBucket\.Arn\}/.test(arn);
+
 /**
  * Every wildcard a role grants: an action with `*`, a Resource `*`, or a `*` anywhere in an ARN
  * (`table/*`, `index/*`), except the log streams of a function's own log group, KMS keys that
- * a condition binds to one parameter and the connections of the stage's own WebSocket API.
+ * a condition binds to one parameter, the connections of the stage's own WebSocket API and the
+ * attachments' object keys named above.
  */
 export const wildcardsIn = (role: Resource): string[] =>
   statementsOf(role).flatMap((statement) => [
@@ -102,6 +112,9 @@ export const wildcardsIn = (role: Resource): string[] =>
       if (arn.includes(':kms:') && statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']) return false;
       // Connection ids are made at connect time: the stage's own @connections, nothing wider.
       if (/:execute-api:.*\$\{WebsocketsApi\}\/[a-z]+\/(POST|DELETE)\/@connections\/\*$/.test(arn)) return false;
+      // Object keys are made at upload time: the session tenant's own prefix of the attachments bucket,
+      // and for the cross-tenant cleanup the files sent in rooms (`<client_id>/rooms/…`), nothing wider.
+      if (arn === ATTACHMENTS_TENANT_OBJECTS || arn === ATTACHMENTS_SENT_OBJECTS) return false;
       return arn.includes('*');
     }),
   ]);

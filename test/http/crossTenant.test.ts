@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { LOCAL_TENANTS } from '../../scripts/local/seed';
 import { loadServerlessConfig } from '../../scripts/local/serverlessConfig';
 import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { objectKeys, PNG, postForm } from '../support/attachments';
 import { connect, isRefusal, open, type SocketClient } from '../support/socket';
 import { api, newId, openConversation, person, TENANT_1, TENANT_2, type Person } from './chatApi';
 
@@ -30,6 +31,8 @@ interface Victim {
   cursors: { rooms: string; messages: string; fetchRooms: string };
   clientMessageId: string;
   messageIds: string[];
+  /** A file the customer sent in the room, and an upload of the agent's not sent yet. */
+  attachments: { sent: string; pending: string };
 }
 
 interface Attacker {
@@ -114,7 +117,15 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
       { method: 'POST', path: roomPath(victim, '/messages'), body: { text: 'intruder' } },
       // The victim's own client_message_id: a retry of theirs would hand back their message.
       { method: 'POST', path: roomPath(victim, '/messages'), body: { text: 'intruder', client_message_id: victim.clientMessageId } },
+      // The room's files: one sent, one uploaded and waiting to be sent.
+      { method: 'POST', path: roomPath(victim, '/messages'), body: { attachments: [victim.attachments.pending] } },
+      { method: 'POST', path: roomPath(victim, '/messages'), body: { text: 'intruder', attachments: [victim.attachments.sent, victim.attachments.pending] } },
     ],
+  },
+  {
+    route: 'POST /api/v1/chat/rooms/{_id}/attachments',
+    // A form for a key under tenant 1's prefix, in tenant 1's room.
+    attempts: (victim) => [{ method: 'POST', path: roomPath(victim, '/attachments'), body: { name: 'intruder.png', content_type: 'image/png', size: PNG.length } }],
   },
   {
     route: 'GET /api/v1/chat/rooms/{_id}/messages',
@@ -171,11 +182,19 @@ const MATRIX: { route: string; attempts: (victim: Victim, attacker: Attacker) =>
   },
 ];
 
+const withoutUrls = (messages: { attachments?: { url: string }[] }[]) =>
+  messages.map((message) => (message.attachments ? { ...message, attachments: message.attachments.map(({ url: _url, ...file }) => file) } : message));
+
 /** Distinct strings only tenant 1's room holds (an attacker sends only the room and message ids, and may not get them back). */
 const canaryOf = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
 const setUpVictim = async () => {
-  const secrets = { texts: [canaryOf('text'), canaryOf('text'), canaryOf('text')], username: canaryOf('name'), email: `${canaryOf('mail')}@example.com` };
+  const secrets = {
+    texts: [canaryOf('text'), canaryOf('text'), canaryOf('text')],
+    username: canaryOf('name'),
+    email: `${canaryOf('mail')}@example.com`,
+    fileName: `${canaryOf('file')}.png`,
+  };
   const { roomId, agent, customer, order } = await openConversation();
   const joined = await api('POST', '/api/v1/chat/startChat', customer.token, {
     ...order,
@@ -196,6 +215,17 @@ const setUpVictim = async () => {
     expect(sent.status).toBe(201);
     messageIds.push(sent.body.messageData._id);
   }
+  // A file sent by the customer, and an upload of the agent's waiting to be sent.
+  const uploaded = async (who: Person) => {
+    const form = await api('POST', `/api/v1/chat/rooms/${roomId}/attachments`, who.token, { name: secrets.fileName, content_type: 'image/png', size: PNG.length });
+    expect(form.status).toBe(201);
+    expect(await postForm(form.body.upload, PNG)).toBe(204);
+    return form.body.attachment._id as string;
+  };
+  const attachments = { sent: await uploaded(customer), pending: await uploaded(agent) };
+  const withFile = await api('POST', `/api/v1/chat/rooms/${roomId}/messages`, customer.token, { attachments: [attachments.sent] });
+  expect(withFile.status).toBe(201);
+  messageIds.push(withFile.body.messageData._id);
   const rooms = await api('GET', '/api/v1/chat/rooms?limit=1', agent.token);
   const messages = await api('GET', `/api/v1/chat/rooms/${roomId}/messages?limit=1`, agent.token);
   const fetchRooms = await api('POST', '/api/room/fetchRoomByUserAgent', agent.token, {
@@ -215,9 +245,21 @@ const setUpVictim = async () => {
     cursors: { rooms: rooms.body.next_cursor, messages: messages.body.next_cursor, fetchRooms: fetchRooms.body.next_cursor },
     clientMessageId,
     messageIds,
+    attachments,
   };
   for (const cursor of Object.values(victim.cursors)) expect(cursor).toEqual(expect.any(String));
-  const canaries = [roomId, second.body.roomData._id, ...secrets.texts, secrets.username, secrets.email, ...messageIds, clientMessageId];
+  const canaries = [
+    roomId,
+    second.body.roomData._id,
+    ...secrets.texts,
+    secrets.username,
+    secrets.email,
+    ...messageIds,
+    clientMessageId,
+    secrets.fileName,
+    attachments.sent,
+    attachments.pending,
+  ];
   return { victim, canaries };
 };
 
@@ -306,7 +348,9 @@ describe('the cross-tenant matrix', () => {
 
     // Nothing was written into, or done to, tenant 1's room either.
     const after = await api('GET', roomPath(victim, '/messages?limit=100'), victim.agent.token);
-    expect(after.body.messages).toEqual([said.body.messageData, ...before.body.messages]);
+    // Download URLs are signed afresh for each reading; the files themselves must be the same.
+    expect(withoutUrls(after.body.messages)).toEqual(withoutUrls([said.body.messageData, ...before.body.messages]));
+    expect(await objectKeys(`1/rooms/${victim.roomId}/`)).toHaveLength(1);
     const room = await api('GET', roomPath(victim), victim.agent.token);
     expect(room.body.roomData).toMatchObject({ status: true, agent_id: victim.agent.id, order_user_id: victim.customer.id });
 
