@@ -21,6 +21,7 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   set-staff-order-claims --client-id <n> (--on | --off)
   set-edit-window --client-id <n> --seconds <s>   (0: no edits)
   set-masking --client-id <n> [--mask <phone,email,url | none>] [--default-country <CC>]
+  set-attachments --client-id <n> [--types <image/png,application/pdf,… | default>] [--max-bytes <n | default>]
   rotate-secret --client-id <n>
   drop-secret --client-id <n> --keep-newest
   add-key --client-id <n> --jwk-file <public key.json>
@@ -43,6 +44,8 @@ const OPTIONS = {
   seconds: { type: 'string' },
   mask: { type: 'string' },
   'default-country': { type: 'string' },
+  types: { type: 'string' },
+  'max-bytes': { type: 'string' },
   stage: { type: 'string' },
   region: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -111,6 +114,18 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
       const summary = await admin.setMasking(required(values, 'client-id'), { kinds, defaultCountry: values['default-country'] });
       print(summary);
       if (summary.masking?.phone && !summary.masking.default_country) err('Without --default-country only numbers written with + and a country code are found.');
+      return;
+    }
+    case 'set-attachments': {
+      const types = values.types?.trim();
+      const maxBytes = values['max-bytes']?.trim();
+      if (types === undefined && maxBytes === undefined) throw new UsageError('set-attachments needs --types or --max-bytes');
+      print(
+        await admin.setAttachmentSettings(required(values, 'client-id'), {
+          ...(types !== undefined && { types: types === 'default' ? null : types.split(',').map((type) => type.trim()) }),
+          ...(maxBytes !== undefined && { maxBytes: maxBytes === 'default' ? null : numberOrText(maxBytes) }),
+        }),
+      );
       return;
     }
     case 'rotate-secret':

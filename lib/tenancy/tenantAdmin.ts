@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from '../zod';
+import { attachmentSettings } from '../attachments/attachmentPolicy';
 import { MASKED_KINDS, type MaskedKind, type MaskingSettings } from '../messages/messagePolicy';
 import { optionalField } from '../fields';
 import { platformId } from '../ids';
@@ -123,6 +124,29 @@ export const setMasking = (clientId: string, change: MaskingChange) => {
     return masked.length > 0 ? { ...rest, masking: { ...masking, ...(country && { default_country: country }) } } : rest;
   });
 };
+
+export interface AttachmentSettingsChange {
+  /** The content types allowed from now on; null: back to the default. */
+  types?: readonly string[] | null;
+  /** The largest file in bytes; null: back to the default. */
+  maxBytes?: unknown;
+}
+
+/**
+ * Which files the tenant's messages may carry, and how large (lib/attachments/attachmentPolicy.ts):
+ * only verifiable types, never SVG or HTML. New forms follow it at once (once warm containers'
+ * registry cache expires) and so does every send, uploads made before included.
+ */
+export const setAttachmentSettings = (clientId: string, change: AttachmentSettingsChange) =>
+  update(clientId, (record) => {
+    const current = record.attachments ?? {};
+    const next = attachmentSettings.parse({
+      content_types: change.types === null ? undefined : (change.types ?? current.content_types),
+      max_bytes: change.maxBytes === null ? undefined : (change.maxBytes ?? current.max_bytes),
+    });
+    const { attachments: _previous, ...rest } = record;
+    return next.content_types || next.max_bytes !== undefined ? { ...rest, attachments: next } : rest;
+  });
 
 /** A new key first (it signs from now on); the older ones keep verifying until dropped. */
 export const rotateTenantSecret = async (clientId: string): Promise<IssuedKey & { signing_keys: number }> => {
