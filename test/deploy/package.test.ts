@@ -215,7 +215,14 @@ describe('IAM in the prod template', () => {
       .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
       .sort();
-    expect(pushing).toEqual(['CloseRoomLambdaFunction', 'MarkRoomReadLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
+    expect(pushing).toEqual([
+      'CloseRoomLambdaFunction',
+      'DeleteMessageLambdaFunction',
+      'EditMessageLambdaFunction',
+      'MarkRoomReadLambdaFunction',
+      'SendMessageLambdaFunction',
+      'StartChatLambdaFunction',
+    ]);
     for (const id of pushing) {
       expect(JSON.stringify(resource(id).Properties.Environment.Variables.WEBSOCKET_ENDPOINT)).toContain('WebsocketsApi');
       const manage = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('execute-api:ManageConnections'))!;
@@ -239,7 +246,13 @@ describe('IAM in the prod template', () => {
       .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('lambda:InvokeFunction')))
       .map(([id]) => id)
       .sort();
-    expect(invoking).toEqual(['CloseRoomLambdaFunction', 'SendMessageLambdaFunction', 'StartChatLambdaFunction']);
+    expect(invoking).toEqual([
+      'CloseRoomLambdaFunction',
+      'DeleteMessageLambdaFunction',
+      'EditMessageLambdaFunction',
+      'SendMessageLambdaFunction',
+      'StartChatLambdaFunction',
+    ]);
     for (const id of invoking) {
       const invoke = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))!;
       expect(invoke.Resource).toEqual({ 'Fn::GetAtt': ['DeliverWebhooksLambdaFunction', 'Arn'] });
