@@ -284,7 +284,7 @@ describe('the attachments bucket in the prod template', () => {
     expect(properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
     expect(properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-    const [[, policy]] = ofType(template, 'AWS::S3::BucketPolicy') as [[string, Resource]];
+    const policy = resource('AttachmentsBucketPolicy');
     expect(policy.Properties.Bucket).toEqual({ Ref: 'AttachmentsBucket' });
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
