@@ -1,4 +1,4 @@
-import { localStoreEndpoint } from './local/stackRecord';
+import { localS3Endpoint, localStoreEndpoint } from './local/stackRecord';
 import { LOCAL_STAGE, tableNames } from './local/tables';
 
 export interface RegistryTargetOptions {
@@ -11,7 +11,8 @@ export interface RegistryTargetOptions {
  * Point lib/config (read on access) at the registry an operator command acts on: a deployed
  * stage with `--stage`, else DYNAMODB_ENDPOINT, else the store of the running `npm start` (its
  * record, lib/local/stackRecord), else the default local port. Table names come
- * from serverless.yml, the single source of them.
+ * from serverless.yml, the single source of them. A stage's attachments bucket is CloudFormation's
+ * name for it (the stack's AttachmentsBucketName output): give it as ATTACHMENTS_BUCKET.
  */
 export const targetRegistry = ({ stage, region }: RegistryTargetOptions): void => {
   if (region) process.env.AWS_REGION = region;
@@ -23,6 +24,8 @@ export const targetRegistry = ({ stage, region }: RegistryTargetOptions): void =
     return;
   }
   process.env.DYNAMODB_ENDPOINT = localStoreEndpoint();
+  // Erasing a person deletes the files they sent, from the stack's local S3.
+  process.env.AWS_ENDPOINT_URL_S3 = localS3Endpoint();
   const names = tableNames(LOCAL_STAGE);
   process.env.TENANTS_TABLE ||= names.tenants;
   process.env.CHAT_TABLE ||= names.chat;

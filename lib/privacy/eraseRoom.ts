@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deleteAttachments } from '../attachments/deleteAttachments';
 import { AppError } from '../errors';
 import { SLOT_OF_ROLE } from '../rooms/chatType';
 import { addErasureCounts, enterRoom, leaveRoom } from '../store/erasures';
@@ -50,7 +51,13 @@ const eraseMessages = async (context: RoomErasureContext, ref: string, anonymous
     let erased = 0;
     for (let start = 0; start < page.messages.length; start += PARALLEL_WRITES) {
       const batch = page.messages.slice(start, start + PARALLEL_WRITES);
-      const results = await Promise.all(batch.map((message) => eraseMessage(tenant, ref, message._id, person, anonymousId, context.now)));
+      const results = await Promise.all(
+        batch.map(async (message) => {
+          // Their files first: an erasure that stops here deletes them again when it resumes.
+          await deleteAttachments(tenant, message.room_id, message._id, message.attachments ?? []);
+          return eraseMessage(tenant, ref, message._id, person, anonymousId, context.now);
+        }),
+      );
       erased += results.filter(Boolean).length;
     }
     // Counted page by page, so an erasure stopped midway still reports what it did.

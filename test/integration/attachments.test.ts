@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { requestAttachmentUpload } from '../../lib/attachments/requestUpload';
 import { AppError } from '../../lib/errors';
 import { deleteMessage } from '../../lib/messages/deleteMessage';
+import { erasePerson } from '../../lib/privacy/erasePerson';
 import { listMessages } from '../../lib/messages/listMessages';
 import { listMessagesParams } from '../../lib/messages/listMessagesParams';
 import { sendMessage } from '../../lib/messages/sendMessage';
@@ -190,6 +191,21 @@ describe('attachments through the use cases', () => {
       [sentObjectKey(tenant, room._id, first.message._id, photo._id), sentObjectKey(tenant, room._id, again.message._id, photo._id)].sort(),
     );
     expect((await page(tenant, agent, room)).messages).toHaveLength(2);
+  });
+
+  it("erasing a person deletes the files they sent, and only theirs", async () => {
+    const tenant = await newTenant(30);
+    const room = await roomOf(tenant);
+    const theirs = await send(tenant, customer, room, { text: 'mine', attachments: [(await upload(tenant, customer, room, PNG))._id] });
+    const agents = await send(tenant, agent, room, { text: 'yours', attachments: [(await upload(tenant, agent, room, PNG))._id] }, at(T0, 0, 61));
+    const erased = await erasePerson(tenant, { role: 'user', userId: customer.userId }, { requestedBy: { via: 'cli', role: 'operator' } });
+    expect(erased.status).toBe('complete');
+    expect(await objectKeys(roomObjectsPrefix(tenant, room._id))).toEqual([
+      sentObjectKey(tenant, room._id, agents.message._id, agents.message.attachments![0]!._id),
+    ]);
+    const [, erasedMessage] = (await page(tenant, agent, room)).messages;
+    expect(erasedMessage).toMatchObject({ _id: theirs.message._id, deleted: true });
+    expect(erasedMessage!.attachments).toBeUndefined();
   });
 
   it("deletes a message's files with it, and a room's files with the room", async () => {
