@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole service on this machine, loopback only.
  * An embedded DynamoDB (unless DYNAMODB_ENDPOINT names one), the tables from serverless.yml, the
- * local tenants, a local S3 (s3rver) with the attachments bucket, and serverless-offline behind its loopback gates (scripts/local/loopbackGate.ts).
+ * local tenants, a local S3 (s3rver) with the attachments bucket, and serverless-offline behind its
+ * loopback gates (scripts/local/loopbackGate.ts).
  * Ctrl-C stops all of it.
  */
 import path from 'node:path';
