@@ -3,8 +3,20 @@
  * every frame is held to the published documents (test/support/contract.ts), so the new fields
  * (edited_date, deleted, deleted_date) and the erased participants' ids are documented as sent.
  */
+import { randomInt } from 'node:crypto';
+import { signAccessToken } from '../../lib/tenancy/tokenSigner';
+import { tenantCli } from '../../scripts/tenant';
 import { open } from '../support/socket';
 import { api, expectError, openConversation, person, type Person } from './chatApi';
+
+/** `npm run tenant` in this process, against the store the stack reads; its JSON result lines. */
+const tenant = async (...args: string[]): Promise<any[]> => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await tenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  if (code !== 0) throw new Error(`tenant ${args.join(' ')}: ${err.join(' ')}`);
+  return out.map((line) => JSON.parse(line));
+};
 
 const messagePath = (roomId: string, messageId = '') => `/api/v1/chat/rooms/${roomId}/messages${messageId && `/${messageId}`}`;
 const send = (who: Person, roomId: string, body: unknown) => api('POST', messagePath(roomId), who.token, body);
@@ -97,5 +109,23 @@ describe('editing and deleting messages over HTTP', () => {
     expect(JSON.stringify([room.body, page.body])).not.toContain('1 Main St');
     const list = await api('GET', '/api/v1/chat/rooms', agent.token);
     expect(list.status).toBe(200);
+  });
+
+  it('a tenant that masks contact details gets them replaced in sends and edits, through the deployed bundles', async () => {
+    const id = String(randomInt(100_000, 2 ** 40));
+    const ids = { client_id: id, sub_domain: `mask${id}.example.com`, db_name: `mask_${id}` };
+    const [{ jwt_secret: secret }] = await tenant('add', '--client-id', id, '--sub-domain', ids.sub_domain, '--db-name', ids.db_name);
+    await tenant('set-masking', '--client-id', id, '--mask', 'phone,email,url', '--default-country', 'US');
+    const agent = { id: '41', token: await signAccessToken({ secret, clientId: id, userId: '41', role: 'agent' }) };
+    const started = await api('POST', '/api/v1/chat/startChat', agent.token, { ...ids, user_id: agent.id, type: 'agent-to-user', order_id: 7, order_vendor_id: 2, vendor_id: 3 });
+    expect(started.status).toBe(200);
+    const roomId = started.body.roomData._id as string;
+
+    const sent = await send(agent, roomId, { text: 'Call me on (212) 555-0199 or write to jo@example.com' });
+    expect(sent.body.messageData).toMatchObject({ text: 'Call me on [phone removed] or write to [email removed]', moderation: { phone: 1, email: 1 } });
+    const edited = await edit(agent, roomId, sent.body.messageData._id, { text: 'Or see wa.me/12025550143' });
+    expect(edited.body.messageData).toMatchObject({ text: 'Or see [link removed]', moderation: { url: 1 } });
+    const room = await api('GET', `/api/v1/chat/rooms/${roomId}`, agent.token);
+    expect(room.body.roomData.last_message.text).toBe('Or see [link removed]');
   });
 });
