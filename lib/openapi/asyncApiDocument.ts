@@ -6,6 +6,7 @@ import {
   messageCreatedEvent,
   messageDeletedEvent,
   messageUpdatedEvent,
+  participantReassignedEvent,
   pingAction,
   pongEvent,
   roomClosedEvent,
@@ -41,6 +42,13 @@ const SERVER_EVENTS: Record<string, Frame> = {
   roomRead: { name: 'room.read', title: 'Room read', summary: "A participant's read cursor moved forward (markRoomRead).", payload: roomReadEvent },
   roomClosed: { name: 'room.closed', title: 'Room closed', summary: 'The room was closed (closeRoom).', payload: roomClosedEvent },
   roomOpened: { name: 'room.opened', title: 'Room opened', summary: 'startChat reopened a closed room.', payload: roomOpenedEvent },
+  participantReassigned: {
+    name: 'participant.reassigned',
+    title: 'Participant reassigned',
+    summary:
+      "An admin gave a slot to someone else (reassignParticipant). Sent to the room's participants after the change, the new holder included; the previous holder is no longer one and hears nothing.",
+    payload: participantReassignedEvent,
+  },
 };
 
 /** The answers to a client's frame. */

@@ -6,14 +6,14 @@ import * as z from '../zod';
 import type { ErrorCode } from '../errors';
 import { messageDataSchema } from '../messages/messageSchemas';
 import { PARTICIPANT_ROLES } from '../rooms/chatType';
-import { messageIdText, platformIdText, roomDataSchema } from '../rooms/roomSchemas';
+import { dateText, messageIdText, platformIdText, roomDataSchema } from '../rooms/roomSchemas';
 
 const eventId = z
   .string()
   .check(
     z.minLength(1),
     z.describe(
-      'Names the fact the event reports, not its delivery. Events are delivered at least once to every connection open while they are published (a retried request publishes again), always with the same id: a client drops ids it has seen. message.created:<message _id>, room.read:<room _id>:<role>:<user_id>:<message_id>, room.closed:<room _id>:<time of the close>, room.opened:<room _id>:<time of the reopen>',
+      'Names the fact the event reports, not its delivery. Events are delivered at least once to every connection open while they are published (a retried request publishes again), always with the same id: a client drops ids it has seen. message.created:<message _id>, room.read:<room _id>:<role>:<user_id>:<message_id>, room.closed:<room _id>:<time of the close>, room.opened:<room _id>:<time of the reopen>, participant.reassigned:<room _id>:<role>:<new holder\'s user_id>:<time of the reassignment>',
     ),
   );
 
@@ -53,6 +53,16 @@ export const roomClosedEvent = z.object({ event: z.literal('room.closed'), event
 
 export const roomOpenedEvent = z.object({ event: z.literal('room.opened'), event_id: eventId, roomData });
 
+export const participantReassignedEvent = z.object({
+  event: z.literal('participant.reassigned'),
+  event_id: eventId,
+  roomData,
+  participant: z
+    .object({ user_type: z.enum(PARTICIPANT_ROLES), user_id: platformIdText })
+    .check(z.describe('The slot that changed hands and its new holder, who from now on reads the whole history')),
+  reassigned_date: dateText.check(z.describe('When the slot changed hands')),
+});
+
 export const pongEvent = z.object({ event: z.literal('pong') });
 
 const FRAME_ERRORS = ['INVALID_JSON', 'VALIDATION_ERROR', 'TOKEN_EXPIRED'] as const satisfies readonly ErrorCode[];
@@ -70,5 +80,11 @@ export const errorFrame = z.object({
 export const pingAction = z.object({ action: z.literal('ping') });
 
 export type RealtimeEventBody = z.output<
-  typeof messageCreatedEvent | typeof messageUpdatedEvent | typeof messageDeletedEvent | typeof roomReadEvent | typeof roomClosedEvent | typeof roomOpenedEvent
+  | typeof messageCreatedEvent
+  | typeof messageUpdatedEvent
+  | typeof messageDeletedEvent
+  | typeof roomReadEvent
+  | typeof roomClosedEvent
+  | typeof roomOpenedEvent
+  | typeof participantReassignedEvent
 >;

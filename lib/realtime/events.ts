@@ -18,7 +18,14 @@ export type RealtimeEvent =
   | { event: 'message.deleted'; event_id: string; roomData: RoomData; messageData: MessageData }
   | { event: 'room.read'; event_id: string; roomData: RoomData; reader: { user_type: ParticipantRole; user_id: string }; message_id: string }
   | { event: 'room.closed'; event_id: string; roomData: RoomData }
-  | { event: 'room.opened'; event_id: string; roomData: RoomData };
+  | { event: 'room.opened'; event_id: string; roomData: RoomData }
+  | {
+      event: 'participant.reassigned';
+      event_id: string;
+      roomData: RoomData;
+      participant: { user_type: ParticipantRole; user_id: string };
+      reassigned_date: string;
+    };
 
 export type RealtimeEventName = RealtimeEvent['event'];
 
@@ -75,6 +82,24 @@ export const roomOpened = (room: Room): RealtimeEvent => ({
   event_id: `room.opened:${room._id}:${room.reopened_at || room.updated_date}`,
   roomData: toRoomData(room),
 });
+
+/**
+ * A slot changed hands (reassignParticipant). The holder keeps the time they took the slot (their
+ * seat's `created_date`) while they hold it, so a retry that finds the reassignment already made
+ * tells the same id; the slot, the new holder and that time name it. It goes to the room as it is
+ * after the change: the new holder and the others, never the previous holder, who has lost the room.
+ */
+export const participantReassigned = (room: Room, role: ParticipantRole): RealtimeEvent => {
+  const holder = room.participants[role];
+  if (!holder) throw new Error(`Room ${room._id} has no ${role} to announce`);
+  return {
+    event: 'participant.reassigned',
+    event_id: `participant.reassigned:${room._id}:${role}:${holder.user_id}:${holder.created_date}`,
+    roomData: toRoomData(room),
+    participant: { user_type: role, user_id: holder.user_id },
+    reassigned_date: holder.created_date,
+  };
+};
 
 /** The answer to `{"action":"ping"}`. */
 export const PONG = { event: 'pong' } as const;

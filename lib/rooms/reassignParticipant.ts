@@ -1,4 +1,6 @@
 import { AppError } from '../errors';
+import { deliverRoomEvent } from '../realtime/delivery';
+import { participantReassigned } from '../realtime/events';
 import { reassignRoomSlot } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ParticipantRole } from './chatType';
@@ -13,6 +15,13 @@ import { roomNotFound, roomRefOf } from './roomAccess';
  * loses the room with this one write (every write of theirs is conditional on holding it) and the
  * new holder sees its whole history. Reassigning is activity: the room's retention starts again
  * from now.
+ *
+ * Every reassignment tells `participant.reassigned` to the room as it is after the write: the new
+ * holder and the other participants, not the previous holder, who is no longer in it (their
+ * backend learns it from the webhook). The event is named by the time the holder took the slot,
+ * so a retry (after a lost answer, or the 503 of an event not delivered), which finds the slot
+ * already theirs and writes nothing, tells the same event again. So does a reassignment to the
+ * person who already holds the slot: nothing changes, and the event names when they took it.
  */
 export const reassignParticipant = async (
   tenant: Tenant,
@@ -31,5 +40,6 @@ export const reassignParticipant = async (
   });
   // No room with this `_id` (deleted, recreated or never there).
   if (!room) throw roomNotFound();
+  await deliverRoomEvent(tenant, room, participantReassigned(room, role), { retryable: true });
   return room;
 };

@@ -246,6 +246,8 @@ interface IncarnationUpdate {
   values?: Record<string, unknown>;
   /** The slot the writer must still hold; undefined for an admin. */
   holder?: SlotHolder;
+  /** A further condition of the write, over the names and values above. */
+  condition?: string;
 }
 
 /**
@@ -267,7 +269,7 @@ const updateIncarnation = async (
         TableName: config.chatTable,
         Key: roomKey(tenant, ref),
         UpdateExpression: `SET ${update.set}, ${touched.clauses}${update.remove ? ` REMOVE ${update.remove}` : ''}`,
-        ConditionExpression: ['#id = :roomId', ...(holder.condition ? [holder.condition] : [])].join(' AND '),
+        ConditionExpression: ['#id = :roomId', ...(holder.condition ? [holder.condition] : []), ...(update.condition ? [update.condition] : [])].join(' AND '),
         ExpressionAttributeNames: { '#id': '_id', ...update.names, ...holder.names },
         ExpressionAttributeValues: { ...update.values, ...touched.values, ...holder.values, ':roomId': roomId },
         ReturnValues: 'ALL_NEW',
@@ -318,9 +320,12 @@ export const settleReopen = (tenant: TenantKeyScope, ref: string, roomId: string
 
 /**
  * Give a room's slot to `participant` (replacing whoever held it, with their profile), conditional
- * on the room still being this incarnation; undefined if it is not.
+ * on the room still being this incarnation and on the slot not holding them already: the room as
+ * it is then, or undefined if it is not this incarnation. A slot that already holds them is left
+ * as it is (its holder keeps the time they took it, which names their `participant.reassigned`);
+ * only when the write's condition failed does one consistent read tell that from a room gone.
  */
-export const reassignRoomSlot = (
+export const reassignRoomSlot = async (
   tenant: TenantKeyScope,
   ref: string,
   roomId: string,
@@ -328,7 +333,7 @@ export const reassignRoomSlot = (
   touch: RoomTouch,
 ): Promise<Room | undefined> => {
   const role = participant.user_type;
-  return updateIncarnation(tenant, ref, roomId, touch, {
+  const written = await updateIncarnation(tenant, ref, roomId, touch, {
     set: '#slot = :userId, #indexKey = :indexKey, #participant = :participant',
     remove: '#profile',
     names: {
@@ -342,7 +347,11 @@ export const reassignRoomSlot = (
       ':indexKey': participantIndexKey(tenant, role, participant.user_id),
       ':participant': storedParts(participant).seat,
     },
+    condition: '(attribute_not_exists(#slot) OR #slot <> :userId)',
   });
+  if (written) return written;
+  const room = await getRoomByRef(tenant, ref);
+  return room?._id === roomId && room.participants[role]?.user_id === participant.user_id ? room : undefined;
 };
 
 /**

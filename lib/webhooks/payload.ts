@@ -39,9 +39,12 @@ export const offlineParticipants = (room: Room, reached: readonly ParticipantRol
     return userId && !reached.includes(role) ? [{ user_type: role, user_id: userId }] : [];
   });
 
-/** When the fact happened: a message's creation, else the room's write that made the change. */
-const occurredAt = (event: RealtimeEvent): string =>
-  'messageData' in event ? event.messageData.created_date : event.roomData.updated_date;
+/** When the fact happened: a message's creation, a slot's change of hands, else the room's write that made the change. */
+const occurredAt = (event: RealtimeEvent): string => {
+  if ('messageData' in event) return event.messageData.created_date;
+  if ('reassigned_date' in event) return event.reassigned_date;
+  return event.roomData.updated_date;
+};
 
 /**
  * The Standard Webhooks body of an event: `type`, `timestamp` (when the fact happened) and

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod';
 import { PARTICIPANT_ROLES } from '../rooms/chatType';
-import { messageCreatedEvent, roomClosedEvent, roomOpenedEvent } from '../realtime/eventSchemas';
+import { messageCreatedEvent, participantReassignedEvent, roomClosedEvent, roomOpenedEvent } from '../realtime/eventSchemas';
 import { dateText, platformIdText } from '../rooms/roomSchemas';
 import type { WebhookEventType } from './events';
 
@@ -17,7 +17,7 @@ const envelope = <Type extends WebhookEventType, Data extends z.ZodMiniType>(typ
   z
     .object({
       type: z.literal(type),
-      timestamp: dateText.check(z.describe('When the fact happened: the message created, the room written')),
+      timestamp: dateText.check(z.describe('When the fact happened: the message created, the slot reassigned, the room written')),
       data,
     })
     .check(z.describe(description));
@@ -25,6 +25,7 @@ const envelope = <Type extends WebhookEventType, Data extends z.ZodMiniType>(typ
 const { event: _messageEvent, ...messageCreatedData } = messageCreatedEvent.shape;
 const { event: _closedEvent, ...roomClosedData } = roomClosedEvent.shape;
 const { event: _openedEvent, ...roomOpenedData } = roomOpenedEvent.shape;
+const { event: _reassignedEvent, ...participantReassignedData } = participantReassignedEvent.shape;
 
 export const messageCreatedWebhook = envelope(
   'message.created',
@@ -36,12 +37,19 @@ export const roomClosedWebhook = envelope('room.closed', z.object(roomClosedData
 
 export const roomOpenedWebhook = envelope('room.opened', z.object(roomOpenedData), 'startChat reopened a closed room.');
 
-/** The schema of each event a tenant's endpoint can receive today, by its type. */
+export const participantReassignedWebhook = envelope(
+  'participant.reassigned',
+  z.object(participantReassignedData),
+  'An admin gave a slot to someone else: `participant` is the new holder. The previous holder has lost the room (their WebSocket hears nothing of it).',
+);
+
+/** The schema of each event a tenant's endpoint can receive, by its type. */
 export const WEBHOOK_PAYLOADS = {
   'message.created': messageCreatedWebhook,
   'room.closed': roomClosedWebhook,
   'room.opened': roomOpenedWebhook,
-} as const satisfies Partial<Record<WebhookEventType, z.ZodMiniType>>;
+  'participant.reassigned': participantReassignedWebhook,
+} as const satisfies Record<WebhookEventType, z.ZodMiniType>;
 
 /** The three headers of every delivery, as the Standard Webhooks specification names them. */
 export const WEBHOOK_HEADERS = [

@@ -220,6 +220,7 @@ describe('IAM in the prod template', () => {
       'DeleteMessageLambdaFunction',
       'EditMessageLambdaFunction',
       'MarkRoomReadLambdaFunction',
+      'ReassignParticipantLambdaFunction',
       'SendMessageLambdaFunction',
       'StartChatLambdaFunction',
     ]);
@@ -250,6 +251,7 @@ describe('IAM in the prod template', () => {
       'CloseRoomLambdaFunction',
       'DeleteMessageLambdaFunction',
       'EditMessageLambdaFunction',
+      'ReassignParticipantLambdaFunction',
       'SendMessageLambdaFunction',
       'StartChatLambdaFunction',
     ]);

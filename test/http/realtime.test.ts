@@ -150,14 +150,31 @@ describe('realtime over WebSocket', () => {
   it('follows membership: after a slot changes hands, the new holder hears the room and the old one does not', async () => {
     const { roomId, agent, customer } = await openConversation();
     const successor = await person(1, 'user');
-    const [before, after] = [await track(customer.token), await track(successor.token)];
+    const [before, after, agentPhone] = [await track(customer.token), await track(successor.token), await track(agent.token)];
     const admin = await tokenFor(1, newId(), 'admin');
-    expect((await api('PUT', `/api/v1/chat/rooms/${roomId}/participants/user`, admin, { user_id: successor.id })).status).toBe(200);
+    const path = `/api/v1/chat/rooms/${roomId}/participants/user`;
+    const moved = await api('PUT', path, admin, { user_id: successor.id });
+    expect(moved.status).toBe(200);
+    // participant.reassigned reaches the room as it is now: the new holder and the agent.
+    const reassignedAt = moved.body.roomData.updated_date;
+    const told = {
+      event: 'participant.reassigned',
+      event_id: `participant.reassigned:${roomId}:user:${successor.id}:${reassignedAt}`,
+      roomData: expect.objectContaining({ _id: roomId, order_user_id: successor.id }),
+      participant: { user_type: 'user', user_id: successor.id },
+      reassigned_date: reassignedAt,
+    };
+    for (const client of [after, agentPhone]) expect(await client.waitFor((frame) => frame.event === 'participant.reassigned')).toEqual(told);
+    // A retry finds the slot already theirs: the same event again, with the same id.
+    expect((await api('PUT', path, admin, { user_id: successor.id })).status).toBe(200);
+    expect((await after.waitForCount((frame) => frame.event === 'participant.reassigned', 2)).map((frame) => frame.event_id)).toEqual([told.event_id, told.event_id]);
+
     expect((await send(agent.token, roomId, 'who is there now?')).status).toBe(201);
     await after.waitFor(isMessage(roomId));
     before.send({ action: 'ping' });
     await before.waitFor((frame) => frame.event === 'pong');
-    expect(before.frames.filter(isMessage(roomId))).toEqual([]);
+    // The previous holder lost the room: not told of the reassignment, nor of anything after it.
+    expect(before.frames.filter((frame) => frame.event === 'participant.reassigned' || isMessage(roomId)(frame))).toEqual([]);
   });
 
   it('tells both participants that a room reopened when startChat touches a closed room', async () => {

@@ -16,16 +16,16 @@ afterEach(async () => {
 });
 
 /** A fresh tenant whose endpoint is `receiver`, and an open conversation in it over HTTP. */
-const conversationWithHooks = async (receiver: WebhookReceiver) => {
+const conversationWithHooks = async (receiver: WebhookReceiver, events = 'message.created') => {
   const record = await newTenantRecord();
-  const { secret } = await addEndpoint(record.client_id, { url: `${receiver.url}/chat-events`, events: 'message.created' });
+  const { secret } = await addEndpoint(record.client_id, { url: `${receiver.url}/chat-events`, events });
   const token = (userId: string, role: string) => signAccessToken({ secret: record.jwt_secrets![0]!, clientId: record.client_id, userId, role: role as never });
   const [agentId, customerId] = [newId(), newId()];
   const [agent, customer] = [await token(agentId, 'agent'), await token(customerId, 'user')];
   const order = { client_id: Number(record.client_id), sub_domain: record.sub_domain, db_name: record.db_name, order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
   const opened = await api('POST', '/api/v1/chat/startChat', agent, { ...order, user_id: agentId, type: 'agent-to-user', order_user_id: customerId });
   expect(opened.status).toBe(200);
-  return { clientId: record.client_id, secret, roomId: opened.body.roomData._id as string, agent, agentId, customerId, customer };
+  return { clientId: record.client_id, secret, roomId: opened.body.roomData._id as string, agent, agentId, customerId, customer, token };
 };
 
 describe('webhooks on the local stack', () => {
@@ -52,6 +52,28 @@ describe('webhooks on the local stack', () => {
       { user_type: 'agent', user_id: agentId },
       { user_type: 'user', user_id: customerId },
     ]);
+  });
+
+  it('an admin reassigns the agent: the receiver gets participant.reassigned, verified, naming the new holder', async () => {
+    const receiver = await startWebhookReceiver();
+    receivers.push(receiver);
+    const { clientId, secret, roomId, token } = await conversationWithHooks(receiver, 'participant.reassigned');
+    const successor = newId();
+    const moved = await api('PUT', `/api/v1/chat/rooms/${roomId}/participants/agent`, await token(newId(), 'admin'), { user_id: successor });
+    expect(moved.status).toBe(200);
+
+    const [delivery] = await receiver.waitFor(1, 30_000);
+    const reassignedAt = moved.body.roomData.updated_date;
+    expect(verifiedPayload(delivery!, secret)).toEqual({
+      type: 'participant.reassigned',
+      timestamp: reassignedAt,
+      data: {
+        event_id: `participant.reassigned:${roomId}:agent:${successor}:${reassignedAt}`,
+        roomData: expect.objectContaining({ _id: roomId, client_id: clientId, agent_id: successor }),
+        participant: { user_type: 'agent', user_id: successor },
+        reassigned_date: reassignedAt,
+      },
+    });
   });
 
   it('answers the send while the endpoint never answers; the attempt runs apart from it and is kept for a retry', async () => {

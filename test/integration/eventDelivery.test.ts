@@ -2,10 +2,12 @@
  * Events at least once, with stable ids: a write whose event did not reach every connection is
  * answered 503 (when its client retries idempotently), and the retry, finding the write done,
  * delivers the same event again; a retry after a lost answer or a crash does the same. Covers a
- * send, a reopen, a close and a read, plus a create whose answer was lost (it keeps its number).
+ * send, a reopen, a close, a read and a reassignment, plus a create whose answer was lost (it keeps
+ * its number).
  */
 import { handler as closeRoomHandler } from '../../functions/closeRoom/handler';
 import { handler as markRoomReadHandler } from '../../functions/markRoomRead/handler';
+import { handler as reassignParticipantHandler } from '../../functions/reassignParticipant/handler';
 import { handler as sendMessageHandler } from '../../functions/sendMessage/handler';
 import { handler as startChatHandler } from '../../functions/startChat/handler';
 import { logger } from '../../lib/log';
@@ -62,6 +64,14 @@ const liveConversation = async () => {
     close: () => invokeHttp(closeRoomHandler, { method: 'POST', path: `${roomPath}/close`, pathParameters: { _id: room._id }, token: token.agent }),
     read: (messageId: string) =>
       invokeHttp(markRoomReadHandler, { method: 'POST', path: `${roomPath}/read`, pathParameters: { _id: room._id }, body: { message_id: messageId }, token: token.customer }),
+    reassignAgent: async (userId: string) =>
+      invokeHttp(reassignParticipantHandler, {
+        method: 'PUT',
+        path: `${roomPath}/participants/agent`,
+        pathParameters: { _id: room._id, role: 'agent' },
+        body: { user_id: userId },
+        token: await tokenOf(tenant1.clientId, { role: 'admin', userId: '1' }),
+      }),
   };
   const heard = (socket: 'agent' | 'customer', event: string) => capture!.framesOf(sockets[socket]).filter((frame) => frame.event === event);
   return { ...conversation, sockets, http, heard };
@@ -182,6 +192,52 @@ describe('room.closed and room.read', () => {
       expect(heard('agent', 'room.read').map((frame) => frame.event_id)).toEqual([`room.read:${room._id}:user:${room.order_user_id}:${ids[1]}`]);
     });
     expectEventIds(capture!);
+  });
+});
+
+describe('participant.reassigned', () => {
+  const REASSIGN = (command: string, wire: string) => command === 'UpdateItemCommand' && wire.includes('"#participant"');
+
+  it('not delivered: 503; the retry finds the slot already the new holder\'s, writes nothing and tells the same id; the previous holder hears nothing', async () => {
+    const { http, heard, room, customer } = await liveConversation();
+    const next = { role: 'agent' as const, userId: newId() };
+    const nextSocket = await connect(next);
+    await publishingTo(capture!, async () => {
+      inject({ when: lookupsOf(customer) });
+      expect((await http.reassignAgent(next.userId)).status).toBe(503);
+      faults!.stop();
+      const reassignedAt = (await rawRoom(room._id)).p_agent.created_date;
+      const retried = await http.reassignAgent(next.userId);
+      expect(retried.status).toBe(200);
+      expect(retried.json.roomData.agent_id).toBe(next.userId);
+      // The retry wrote nothing: the seat is the one the first attempt made.
+      expect((await rawRoom(room._id)).p_agent.created_date).toBe(reassignedAt);
+
+      const id = `participant.reassigned:${room._id}:agent:${next.userId}:${reassignedAt}`;
+      expect(heard('customer', 'participant.reassigned').map((frame) => frame.event_id)).toEqual([id]);
+      // The new holder's connection heard both publications.
+      expect(capture!.framesOf(nextSocket).map((frame) => frame.event_id)).toEqual([id, id]);
+      expect(capture!.framesOf(nextSocket)[0]).toMatchObject({ participant: { user_type: 'agent', user_id: next.userId }, reassigned_date: reassignedAt });
+      expect(heard('agent', 'participant.reassigned')).toEqual([]);
+    });
+    expectEventIds(capture!);
+  });
+
+  it('a reassignment whose every answer was lost: the retry tells it, named by the write that made it', async () => {
+    const { http, heard, room } = await liveConversation();
+    const next = { role: 'agent' as const, userId: newId() };
+    await publishingTo(capture!, async () => {
+      inject({ when: REASSIGN, afterApplied: true, fault: STORE_FAULTS.serverError });
+      expect((await http.reassignAgent(next.userId)).status).toBe(503);
+      faults!.stop();
+      const reassignedAt = (await rawRoom(room._id)).p_agent.created_date;
+      expect(heard('customer', 'participant.reassigned')).toEqual([]);
+
+      expect((await http.reassignAgent(next.userId)).status).toBe(200);
+      expect(heard('customer', 'participant.reassigned').map((frame) => frame.event_id)).toEqual([
+        `participant.reassigned:${room._id}:agent:${next.userId}:${reassignedAt}`,
+      ]);
+    });
   });
 });
 

@@ -13,7 +13,7 @@ export const lambdaContext = (functionName: string): Context =>
   }) as unknown as Context;
 
 export interface LambdaRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;

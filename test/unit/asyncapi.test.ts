@@ -7,7 +7,7 @@ import { Parser } from '@asyncapi/parser';
 import type { Message } from '../../lib/messages/message';
 import { asyncApiDocument, websocketServer } from '../../lib/openapi/asyncApiDocument';
 import { answerClientMessage } from '../../lib/realtime/clientMessages';
-import { messageCreated, messageDeleted, messageUpdated, PONG, roomClosed, roomOpened, roomRead, type RealtimeEvent } from '../../lib/realtime/events';
+import { messageCreated, messageDeleted, messageUpdated, participantReassigned, PONG, roomClosed, roomOpened, roomRead, type RealtimeEvent } from '../../lib/realtime/events';
 import type { RealtimeEventBody } from '../../lib/realtime/eventSchemas';
 import type { Room } from '../../lib/rooms/room';
 import { contractOracle } from '../support/contract';
@@ -56,7 +56,7 @@ describe('the AsyncAPI document', () => {
         ?.operations()
         .all()
         .map((operation) => `${operation.action()} ${operation.messages().all().map((item) => item.name()).join(',')}`),
-    ).toEqual(['send message.created', 'send message.updated', 'send message.deleted', 'send room.read', 'send room.closed', 'send room.opened', 'receive ping']);
+    ).toEqual(['send message.created', 'send message.updated', 'send message.deleted', 'send room.read', 'send room.closed', 'send room.opened', 'send participant.reassigned', 'receive ping']);
   });
 
   it('the parser does report a broken document', async () => {
@@ -91,6 +91,10 @@ describe('the AsyncAPI document', () => {
       roomRead(room, reader, message._id),
       roomClosed({ ...room, status: false }),
       roomOpened(room),
+      participantReassigned(
+        { ...room, participants: { agent: { _id: '641d731dee3408c461095a2c', user_type: 'agent', user_id: '141', created_date: room.updated_date, updated_date: room.updated_date } } },
+        'agent',
+      ),
       PONG,
       answerClientMessage('{"action":"ping"}', Date.now() / 1000 + 60),
       answerClientMessage('not json', Date.now() / 1000 + 60),
@@ -98,7 +102,7 @@ describe('the AsyncAPI document', () => {
       answerClientMessage('{"action":"ping"}', Date.now() / 1000 - 60),
     ];
     for (const frame of frames) expect(oracle.frameViolations(JSON.parse(JSON.stringify(frame)))).toEqual([]);
-    for (const frame of frames.slice(0, 6)) expect(frame).toEqual(expect.objectContaining({ event_id: expect.any(String) }));
+    for (const frame of frames.slice(0, 7)) expect(frame).toEqual(expect.objectContaining({ event_id: expect.any(String) }));
   });
 
   it('the oracle refuses a frame the document does not describe', () => {
