@@ -1,8 +1,8 @@
 import { monotonicFactory } from 'ulid';
 import { AppError } from '../errors';
 import { roomClosed } from '../messages/recordMessage';
-import { loadRoomFor } from '../rooms/roomAccess';
-import { putAttachmentRecord } from '../store/attachments';
+import { loadRoomFor, roomNotFound } from '../rooms/roomAccess';
+import { markRoomHoldsFiles, putAttachmentRecord } from '../store/attachments';
 import { presignUpload, type UploadForm } from '../store/attachmentObjects';
 import { pendingObjectKey } from '../store/keys';
 import type { Actor, Tenant } from '../tenancy/tenant';
@@ -24,8 +24,9 @@ const refused = (field: string, message: string) => new AppError('VALIDATION_ERR
  * `POST /api/v1/chat/rooms/{_id}/attachments`: a participant (or an admin) of an open room asks to
  * upload one file. Its type must be one the tenant allows and its size within the tenant's limit;
  * the record names the room, the sender and the file, and the form lets S3 take exactly that file
- * under the tenant's prefix for UPLOAD_FORM_SECONDS. One room read, one write, no S3 request (the
- * form is signed here). Nothing is sent yet: a message does that (lib/attachments/sendAttachments.ts).
+ * under the tenant's prefix for UPLOAD_FORM_SECONDS. One room read, one write (two for the room's
+ * first upload, which marks the room), no S3 request (the form is signed here). Nothing is sent
+ * yet: a message does that (lib/attachments/sendAttachments.ts).
  */
 export const requestAttachmentUpload = async (
   tenant: Tenant,
@@ -41,6 +42,8 @@ export const requestAttachmentUpload = async (
   if (request.size > policy.maxBytes) throw refused('size', `must be at most ${policy.maxBytes} bytes`);
   const { room, ref } = await loadRoomFor(tenant, actor, roomId);
   if (!room.status) throw roomClosed();
+  // Before the form exists: the room's cleanup then knows to delete what may be uploaded and sent.
+  if (!room.has_files && !(await markRoomHoldsFiles(tenant, ref, room._id))) throw roomNotFound();
 
   const record: AttachmentRecord = {
     _id: nextAttachmentId(now.getTime()),

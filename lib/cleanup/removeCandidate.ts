@@ -42,11 +42,17 @@ interface DeadRoom {
 }
 
 /**
- * Delete everything stored under a deleted room, then the files sent in it, then its number
- * reservation, then its tombstone.
+ * Whether a deleted room may hold files: known from the room item this pass deleted; unknown
+ * (undefined) when an earlier or concurrent pass deleted it, and then its files are looked for.
+ */
+type MayHoldFiles = boolean | undefined;
+
+/**
+ * Delete everything stored under a deleted room, then the files sent in it (only if it may hold
+ * any: a room never marked costs no S3 request), then its number reservation, then its tombstone.
  * Stops between pages when the budget runs out; the tombstone then keeps its place in byExpiry.
  */
-const cascade = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKey, options: RemovalOptions) => {
+const cascade = async (tenant: TenantKeyScope, room: DeadRoom, files: MayHoldFiles, tombstone: ItemKey, options: RemovalOptions) => {
   let children = 0;
   let retries = 0;
   let startKey: Record<string, unknown> | undefined;
@@ -59,7 +65,7 @@ const cascade = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKe
     startKey = page.next;
   } while (startKey);
   // The files sent in the room, before the tombstone that brings a cut-short pass back to them goes.
-  if (!(await deleteRoomAttachments(tenant, room._id, options.budget)).complete) return { complete: false, children, retries };
+  if (files !== false && !(await deleteRoomAttachments(tenant, room._id, options.budget)).complete) return { complete: false, children, retries };
   if (room.room_id) await releaseRoomNumber(tenant, room.room_id, room._id);
   await deleteTombstone(tenant, tombstone);
   return { complete: true, children, retries };
@@ -74,22 +80,20 @@ const refOf = (tenant: TenantKeyScope, candidate: Candidate, roomId: string): st
 
 const skipped: RemovalOutcome = { result: 'skipped', complete: true, children: 0, retries: 0 };
 
+type Settled = { state: 'deleted'; files: boolean } | { state: 'alive' | 'gone' };
+
 /**
  * The room of a tombstone is deleted if it is still expired at `selectedAt`. If it is not (it was
  * touched after its tombstone was written), the tombstone is withdrawn and the room lives on whole;
  * if it is gone or another incarnation holds the partition, its cascade is due.
  */
-const settleRoom = async (
-  tenant: TenantKeyScope,
-  room: DeadRoom,
-  tombstone: ItemKey,
-  selectedAt: number,
-): Promise<'deleted' | 'alive' | 'gone'> => {
+const settleRoom = async (tenant: TenantKeyScope, room: DeadRoom, tombstone: ItemKey, selectedAt: number): Promise<Settled> => {
   const key = roomKey(tenant, room.ref);
-  if (await deleteRoomIfExpiredAt(tenant, key, room._id, selectedAt)) return 'deleted';
-  if ((await storedRoomId(tenant, key)) !== room._id) return 'gone';
+  const deleted = await deleteRoomIfExpiredAt(tenant, key, room._id, selectedAt);
+  if (deleted) return { state: 'deleted', files: deleted.hasFiles };
+  if ((await storedRoomId(tenant, key)) !== room._id) return { state: 'gone' };
   await deleteTombstone(tenant, tombstone);
-  return 'alive';
+  return { state: 'alive' };
 };
 
 /**
@@ -109,10 +113,10 @@ export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candida
       // The room's place in byExpiry; no TTL attribute: TTL must never remove it before the cascade.
       ...expiryIndexAttributes(tenant, candidate.expiryHour),
     });
-    const state = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
+    const settled = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
     // Gone already: another pass deleted it and carries its cascade (or leaves the tombstone for the next).
-    if (state !== 'deleted') return skipped;
-    return { result: 'deleted', ...(await cascade(tenant, room, tombstone, options)) };
+    if (settled.state !== 'deleted') return skipped;
+    return { result: 'deleted', ...(await cascade(tenant, room, settled.files, tombstone, options)) };
   }
   if (candidate.kind === 'tombstone') {
     const tombstone = { pk: candidate.pk, sk: candidate.sk };
@@ -121,9 +125,10 @@ export const removeCandidate = async (tenant: TenantKeyScope, candidate: Candida
     if (!found) return skipped;
     const room = { ref: refOf(tenant, candidate, found.deleted_room), _id: found.deleted_room, room_id: found.room_id };
     // A pass that stopped between the tombstone and the room's delete left the room in place.
-    const state = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
-    if (state === 'alive') return skipped;
-    return { result: state === 'deleted' ? 'deleted' : 'resumed', ...(await cascade(tenant, room, tombstone, options)) };
+    const settled = await settleRoom(tenant, room, tombstone, candidate.selectedAt);
+    if (settled.state === 'alive') return skipped;
+    const files = settled.state === 'deleted' ? settled.files : undefined;
+    return { result: settled.state === 'deleted' ? 'deleted' : 'resumed', ...(await cascade(tenant, room, files, tombstone, options)) };
   }
   return { result: 'ignored', complete: true, children: 0, retries: 0 };
 };

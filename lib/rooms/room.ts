@@ -56,6 +56,11 @@ export interface Room extends RoomReadState {
   recorded?: RecordedMessage[];
   /** Flood-limit state per sender (lib/messages/sendRate.ts); internal, never in a response. */
   send_rates?: Record<string, number>;
+  /**
+   * Set before the room's first upload form is handed out (lib/attachments/requestUpload.ts): the
+   * room may hold files, so its cleanup deletes them; a room without it touches no S3. Internal.
+   */
+  has_files?: true;
   created_date: string;
   updated_date: string;
   __v: number;

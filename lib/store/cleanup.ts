@@ -99,6 +99,8 @@ export const queryExpiredPage = async (
 export interface DeletedRoom {
   _id: string;
   room_id?: string;
+  /** The room was marked as one that may hold files (lib/store/attachments.ts): only then is S3 listed. */
+  hasFiles: boolean;
 }
 
 /**
@@ -121,11 +123,15 @@ export const deleteRoomIfExpiredAt = async (
         ConditionExpression: 'expires_at <= :selected AND #id = :id',
         ExpressionAttributeNames: { '#id': '_id' },
         ExpressionAttributeValues: { ':selected': selectedAt, ':id': roomId },
-        // The old item names the room (`_id`, `room_id`) without a read of its own.
+        // The old item names the room (`_id`, `room_id`) and tells whether it may hold files, without a read of its own.
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return { _id: String(Attributes?._id), room_id: Attributes?.room_id === undefined ? undefined : String(Attributes.room_id) };
+    return {
+      _id: String(Attributes?._id),
+      room_id: Attributes?.room_id === undefined ? undefined : String(Attributes.room_id),
+      hasFiles: Attributes?.has_files === true,
+    };
   });
 };
 
