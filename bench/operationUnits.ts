@@ -19,6 +19,7 @@ import { listRooms } from '../lib/rooms/listRooms';
 import type { Room } from '../lib/rooms/room';
 import { startChat } from '../lib/rooms/startChat';
 import { startChatRequest } from '../lib/rooms/startChatRequest';
+import { objectClient } from '../lib/store/attachmentObjects';
 import { documentClient } from '../lib/store/client';
 import { roomKey } from '../lib/store/keys';
 import { refOfRoomId } from '../lib/rooms/identifiers';
@@ -26,6 +27,7 @@ import type { Actor, Tenant } from '../lib/tenancy/tenant';
 import { newOrder } from '../test/integration/chatFixtures';
 import { newId } from '../test/support/ids';
 import { plainItemSize } from './capacityUnits';
+import { startLambdaStub } from './lambdaStub';
 import { chatTableModel, UnitMeter, type Usage } from './unitMeter';
 
 export type Operation =
@@ -34,6 +36,7 @@ export type Operation =
   | 'touch, next minute'
   | 'send'
   | 'send, no client_message_id'
+  | 'send, tenant with a webhook endpoint'
   | 'mark read'
   | 'edit'
   | 'delete'
@@ -53,6 +56,10 @@ export interface OperationUnits {
   roundTrips: number;
   /** Each request's command and units (one entry per request; omitted for per-room averages). */
   detail?: string[];
+  /** Asynchronous Lambda invocations made (the webhook hand-over), for the sends measured with them counted. */
+  lambdaInvokes?: number;
+  /** S3 requests made (per room for the cleanup), where they are counted. */
+  s3Requests?: number;
 }
 
 /** What each operation may spend: the budgets the design is held to. */
@@ -66,6 +73,8 @@ export const UNIT_BUDGETS: Record<Operation, { writeUnits: number; readUnits: nu
   // The client_message_id claim (1), the room's one update, which decides the send (2), the message (1).
   send: { writeUnits: 4, readUnits: 0 },
   'send, no client_message_id': { writeUnits: 3, readUnits: 0 },
+  // A webhook endpoint adds no store request: the hand-over is one asynchronous Lambda invocation.
+  'send, tenant with a webhook endpoint': { writeUnits: 4, readUnits: 0 },
   // The message read (to take its read marks), the cursor's one conditional update.
   'mark read': { writeUnits: 2, readUnits: 1 },
   // The room and the message read together; the room's update (pacing, the preview) and the message's.
@@ -89,6 +98,7 @@ export const ROUND_TRIP_BUDGETS: Partial<Record<Operation, number>> = {
   touch: 1,
   send: 3,
   'send, no client_message_id': 2,
+  'send, tenant with a webhook endpoint': 3,
   'mark read': 2,
   edit: 3,
   delete: 3,
@@ -185,7 +195,20 @@ export const measureOperationUnits = async ({ tenant, endpoint = config.dynamodb
     await sendMessage(tenant, customer, room._id, { text: TEXT }, at(2));
 
     await measure('touch', () => open(orderId, agent, 'agent-to-user', { participant: profile('Agent Smith') }, at(10)));
-    await measure('send', () => sendMessage(tenant, agent, room._id, { text: TEXT, client_message_id: `m-${newId()}` }, at(20)));
+    // Both sends with the webhook delivery reachable (a stub of Lambda's Invoke API), so each counts the invocations it makes.
+    const lambda = await startLambdaStub();
+    try {
+      const subscriber: Tenant = { ...tenant, webhookEvents: ['message.created'] };
+      const invoked = async (operation: Operation, sender: Tenant, seconds: number) => {
+        const before = lambda.invocations();
+        await measure(operation, () => sendMessage(sender, agent, room._id, { text: TEXT, client_message_id: `m-${newId()}` }, at(seconds)));
+        figures[figures.length - 1]!.lambdaInvokes = lambda.invocations() - before;
+      };
+      await invoked('send', tenant, 20);
+      await invoked('send, tenant with a webhook endpoint', subscriber, 20.5);
+    } finally {
+      await lambda.stop();
+    }
     const { message } = await measure('send, no client_message_id', () => sendMessage(tenant, agent, room._id, { text: TEXT }, at(21)));
     await measure('mark read', () => markRoomRead(tenant, customer, room._id, { message_id: message._id }));
     // The newest message: its preview is written too.
@@ -234,6 +257,16 @@ const measureCleanup = async (meter: UnitMeter, base: Tenant, agent: Actor): Pro
   }
   const now = at(3 * 86_400);
   const detach = meter.attach(documentClient(tenant));
+  // None of these rooms ever had a file, so their cleanup must not reach S3 at all.
+  let s3Requests = 0;
+  const s3Counter = `bench-s3-${tenant.clientId}`;
+  objectClient(tenant).middlewareStack.add(
+    (next) => (args) => {
+      s3Requests++;
+      return next(args);
+    },
+    { step: 'initialize', name: s3Counter },
+  );
   const { result, usage } = await meter.measure(() =>
     cleanTenant(tenant, {
       now,
@@ -245,7 +278,10 @@ const measureCleanup = async (meter: UnitMeter, base: Tenant, agent: Actor): Pro
       concurrency: 4,
       removal: { childPageSize: 200 },
     }),
-  ).finally(detach);
+  ).finally(() => {
+    detach();
+    objectClient(tenant).middlewareStack.remove(s3Counter);
+  });
   if (result.deleted !== EXPIRED_ROOMS) throw new Error(`Cleanup deleted ${result.deleted} of ${EXPIRED_ROOMS} expired rooms`);
   const perRoom = (units: number) => Math.round((units / EXPIRED_ROOMS) * 100) / 100;
   return {
@@ -255,5 +291,6 @@ const measureCleanup = async (meter: UnitMeter, base: Tenant, agent: Actor): Pro
     indexes: Object.fromEntries(Object.entries(usage.indexes).map(([name, units]) => [name, perRoom(units)])),
     requests: perRoom(usage.requests.length),
     roundTrips: usage.roundTrips,
+    s3Requests: perRoom(s3Requests),
   };
 };

@@ -14,7 +14,7 @@ import { startLocalDynamo } from '../scripts/local/dynalite';
 import { createTables, LOCAL_STAGE, tableNames } from '../scripts/local/tables';
 import { coldStartTable, measureColdStart, type ColdStartResult } from './coldStart';
 import { ASSUMPTIONS, costPerMillion, PRICES, type CostRow } from './cost';
-import type { OperationReport } from './operationUnits';
+import type { OperationReport, OperationUnits } from './operationUnits';
 import { measureOverhead, type OverheadResult } from './overhead';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -34,6 +34,13 @@ const machine = () => ({
   node: process.version,
   loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
 });
+
+/** What an operation asks of AWS besides the store, where it was counted. */
+const otherRequests = (u: OperationUnits): string =>
+  [
+    ...(u.lambdaInvokes === undefined ? [] : [`${u.lambdaInvokes} Lambda invoke`]),
+    ...(u.s3Requests === undefined ? [] : [`${u.s3Requests} S3`]),
+  ].join(', ');
 
 /** The cost rows: which measured operation and which handler each request type is made of. */
 const COSTED = [
@@ -116,8 +123,8 @@ const main = async () => {
   console.log(`\nDynamoDB units per operation (DynamoDB's billing rules, from the items before and after; room item ${report.roomItemBytes} B)`);
   console.log(
     table(
-      ['operation', 'WU', 'RU', 'requests', 'round trips', 'WU by index'],
-      units.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, u.roundTrips, JSON.stringify(u.indexes)]),
+      ['operation', 'WU', 'RU', 'requests', 'round trips', 'WU by index', 'other requests'],
+      units.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, u.roundTrips, JSON.stringify(u.indexes), otherRequests(u)]),
     ),
   );
   console.log(`\nHandler overhead: full middy stack vs the same DynamoDB requests bare, ${overhead.rounds} interleaved rounds; median (p25–p75) ms`);

@@ -23,6 +23,19 @@ describe('cost budget', () => {
     expect(measured!.readUnits).toBeLessThanOrEqual(budget.readUnits);
   });
 
+  it('a send for a tenant with a webhook endpoint makes the same store requests, plus one asynchronous Lambda invocation', () => {
+    const plain = figures.find((figure) => figure.operation === 'send')!;
+    const subscribed = figures.find((figure) => figure.operation === 'send, tenant with a webhook endpoint')!;
+    expect(plain.lambdaInvokes).toBe(0);
+    expect(subscribed.lambdaInvokes).toBe(1);
+    expect(subscribed.detail).toEqual(plain.detail);
+    expect(subscribed.roundTrips).toBe(plain.roundTrips);
+  });
+
+  it('the cleanup of rooms that never had a file makes no S3 request', () => {
+    expect(figures.find((figure) => figure.operation === 'cleanup per expired room')!.s3Requests).toBe(0);
+  });
+
   it.each(Object.entries(ROUND_TRIP_BUDGETS))('%s takes at most %i sequential store round trips', (operation, budget) => {
     const measured = figures.find((figure) => figure.operation === operation);
     expect(measured).toBeDefined();
