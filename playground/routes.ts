@@ -1,15 +1,20 @@
 /**
  * The playground's routes (local stage only): `GET /playground` and `/playground/{asset}` serve
  * the page, its modules, the docs page and renderer (which renders `GET /api/v1/openapi.json`),
- * and its config; `POST /playground/tokens` mints a development token for a participant.
+ * and its config; `POST /playground/tokens` mints a development token for a participant;
+ * `POST /playground/webhooks` is the local webhook receiver and `GET /playground/webhooks` lists
+ * what it received (webhookReceiver.ts).
  */
 import { AppError } from '../lib/errors';
 import { json, type JsonResponse } from '../lib/http/responses';
 import { parseOrThrow } from '../lib/http/validate';
+import { config } from '../lib/config';
 import { isHtml, readAsset, type Asset } from './assets';
+import { WEBHOOK_LIST_ROUTE, WEBHOOK_RECEIVER_ROUTE } from './requestGuard';
 import { participantRequest, participantSession, playgroundConfig, websocketUrl } from './session';
+import { receivedWebhooks, receiveWebhook, type ReceiverRequest } from './webhookReceiver';
 
-export interface PlaygroundRequest {
+export interface PlaygroundRequest extends Partial<ReceiverRequest> {
   routeKey: string;
   asset?: string;
   body?: unknown;
@@ -43,10 +48,15 @@ const file = (asset: Asset): JsonResponse => ({
   body: asset.body,
 });
 
-export const servePlayground = async ({ routeKey, asset = '', body }: PlaygroundRequest): Promise<JsonResponse> => {
+export const servePlayground = async ({ routeKey, asset = '', body, query, headers = {}, rawBody }: PlaygroundRequest): Promise<JsonResponse> => {
   if (routeKey === 'POST /playground/tokens') {
     return json(200, await participantSession(parseOrThrow(participantRequest, body)));
   }
+  if (routeKey === WEBHOOK_RECEIVER_ROUTE) {
+    await receiveWebhook({ query, headers, rawBody });
+    return { statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' };
+  }
+  if (routeKey === WEBHOOK_LIST_ROUTE) return json(200, await receivedWebhooks(query, config.publicApiUrl));
   if (asset === 'config.json') return json(200, playgroundConfig());
   const found = await readAsset(asset);
   if (!found) throw new AppError('NOT_FOUND', `The playground has no file "${asset}"`);

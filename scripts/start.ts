@@ -10,7 +10,7 @@ import { startLocalDynamo } from './local/dynalite';
 import { startOffline } from './local/offline';
 import { LOCAL_ATTACHMENTS_BUCKET, startLocalS3 } from './local/s3';
 import { playgroundBanner } from './local/playground';
-import { seedTenants } from './local/seed';
+import { seedTenants, webhookBanner } from './local/seed';
 import { recordStack } from './local/stackRecord';
 import { seedCurl } from './local/seedRequest';
 import { REPO_ROOT } from './local/serverlessConfig';
@@ -75,11 +75,13 @@ const main = async (): Promise<void> => {
     console.log(`Embedded DynamoDB (dynalite) at ${endpoint}, data in .data/dynamodb`);
   }
 
+  const httpPort = portFrom('PORT', portFrom('HTTP_PORT', 3000));
   await createTables({ endpoint, stage });
-  await seedTenants({ endpoint, tenantsTable: names.tenants });
+  // Every active local tenant sends its webhooks to the stack's own receiver (the playground's panel).
+  const webhookReceiver = { publicApiUrl: `http://127.0.0.1:${httpPort}` };
+  await seedTenants({ endpoint, tenantsTable: names.tenants, webhookReceiver });
   console.log(`Tables ${names.chat}, ${names.tenants} ready; local tenants seeded`);
 
-  const httpPort = portFrom('PORT', portFrom('HTTP_PORT', 3000));
   // Attachments: files go from the page straight to this local S3, as they go to the bucket on AWS.
   const s3 = await startLocalS3({
     port: portFrom('LOCAL_S3_PORT', 4569),
@@ -113,6 +115,7 @@ const main = async (): Promise<void> => {
   console.log(`Lambda Invoke API (SDK and CLI only; browsers refused): ${offline.lambdaUrl}`);
   console.log("serverless-offline's own lines name its internal ports; use the addresses above.\n");
   console.log('Other tokens: npm run --silent token -- --client-id 2 --user-id 7 --role user');
+  console.log(`\n${webhookBanner(offline.url)}`);
   console.log(`\n${playgroundBanner(offline.url)}\n`);
   console.log('Ctrl-C stops everything.');
 };

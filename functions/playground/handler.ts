@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors';
 import { httpErrors } from '../../lib/http/httpErrors';
 import type { JsonResponse } from '../../lib/http/responses';
 import { logger } from '../../lib/log';
+import { keepRawBody, type WithRawBody } from '../../playground/rawBody';
 import { playgroundRequestGuard } from '../../playground/requestGuard';
 import { servePlayground } from '../../playground/routes';
 
@@ -20,13 +21,27 @@ const localOnly = (): middy.MiddlewareObj => ({
   },
 });
 
-/** GET /playground, GET /playground/{asset}, POST /playground/tokens — local stage only. */
-export const handler = middy<APIGatewayProxyEventV2 & { body?: unknown }, JsonResponse>()
+/**
+ * GET /playground, GET /playground/{asset}, POST /playground/tokens, POST and GET
+ * /playground/webhooks — local stage only.
+ */
+export const handler = middy<WithRawBody<APIGatewayProxyEventV2> & { body?: unknown }, JsonResponse>()
   .use(httpErrors({ logger }))
   .use(localOnly())
   .use(httpHeaderNormalizer())
-  // Loopback Host, the page's own Origin, and X-Playground on the token route (the file says why).
+  // Loopback Host, the page's own Origin, X-Playground on the page's calls, no browser at the receiver (the file says why).
   .use(playgroundRequestGuard())
+  // The webhook receiver verifies the body as sent.
+  .use(keepRawBody())
   // GETs carry no JSON body; only the token route reads one (and validates it).
   .use(httpJsonBodyParser({ disableContentTypeError: true }))
-  .handler((event) => servePlayground({ routeKey: event.routeKey, asset: event.pathParameters?.asset, body: event.body }));
+  .handler((event) =>
+    servePlayground({
+      routeKey: event.routeKey,
+      asset: event.pathParameters?.asset,
+      body: event.body,
+      query: event.queryStringParameters,
+      headers: event.headers ?? {},
+      rawBody: event.rawBody,
+    }),
+  );

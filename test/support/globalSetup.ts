@@ -1,6 +1,7 @@
 /**
  * jest globalSetup: one local stack for the whole run. An in-memory dynalite on a free port, the
- * tables from serverless.yml, the local tenants, and serverless-offline on free ports.
+ * tables from serverless.yml, the local tenants (tenant 2 registered to the playground's webhook
+ * receiver), and serverless-offline on free ports.
  * The env set here is inherited by the test workers, which start after this resolves.
  * Set NO_OFFLINE=1 to skip serverless-offline (store-only tests start seconds faster),
  * OFFLINE_ECHO=1 to stream its output.
@@ -11,7 +12,7 @@ import { LOCAL_ATTACHMENTS_BUCKET, startLocalS3, type LocalS3 } from '../../scri
 import { freePorts } from '../../scripts/local/ports';
 import { seedTenants } from '../../scripts/local/seed';
 import { createTables, LOCAL_STAGE, tableNames } from '../../scripts/local/tables';
-import { setLocalStack } from './localStack';
+import { PLAYGROUND_WEBHOOK_TENANT, setLocalStack } from './localStack';
 
 export default async function globalSetup(): Promise<void> {
   // Quiet by default, for the handlers in offline and for lib code the tests call in-process.
@@ -27,17 +28,22 @@ export default async function globalSetup(): Promise<void> {
     process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     process.env.ATTACHMENTS_BUCKET = LOCAL_ATTACHMENTS_BUCKET;
     const names = tableNames(LOCAL_STAGE);
+    const withOffline = process.env.NO_OFFLINE !== '1';
+    const [httpPort, lambdaPort, websocketPort] = withOffline ? await freePorts(3) : [];
     await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
-    await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants });
+    // The playground's webhook receiver, as `npm start` registers it, but for tenant 2 only: tests
+    // run tenant 1's handlers in-process too, where a subscribed event would go to the store's queue,
+    // and they count what tenant 1's requests cost.
+    const webhookReceiver = httpPort ? { publicApiUrl: `http://127.0.0.1:${httpPort}`, clientIds: [PLAYGROUND_WEBHOOK_TENANT] } : undefined;
+    await seedTenants({ endpoint: store.endpoint, tenantsTable: names.tenants, webhookReceiver });
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
     process.env.CHAT_TABLE = names.chat;
     process.env.TENANTS_TABLE = names.tenants;
 
-    if (process.env.NO_OFFLINE === '1') {
+    if (!withOffline) {
       setLocalStack({ store, s3 });
       return;
     }
-    const [httpPort, lambdaPort, websocketPort] = await freePorts(3);
     const offline = await startOffline({
       httpPort: httpPort!,
       lambdaPort: lambdaPort!,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { handler } from '../../functions/playground/handler';
-import { checkPlaygroundRequest, TOKEN_ROUTE } from '../../playground/requestGuard';
+import { checkPlaygroundRequest, TOKEN_ROUTE, WEBHOOK_LIST_ROUTE, WEBHOOK_RECEIVER_ROUTE } from '../../playground/requestGuard';
 import { websocketUrl } from '../../playground/session';
 import { withEnv } from '../support/env';
 
@@ -83,6 +83,21 @@ describe('what the playground admits', () => {
   it('mints only with X-Playground: 1', () => {
     expect(check(TOKEN_ROUTE, { host: '127.0.0.1:3000' })).toBe('403 X-Playground');
     expect(check(TOKEN_ROUTE, { host: '127.0.0.1:3000', 'x-playground': 'yes' })).toBe('403 X-Playground');
+  });
+
+  it('lists received webhooks to the page only, with X-Playground: 1', () => {
+    expect(check(WEBHOOK_LIST_ROUTE, { ...own, host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).toBe('admitted');
+    expect(check(WEBHOOK_LIST_ROUTE, { host: '127.0.0.1:3000' })).toBe('403 X-Playground');
+    expect(check(WEBHOOK_LIST_ROUTE, { ...own, host: 'evil.example:3000' })).toBe('403 Host');
+  });
+
+  it('takes webhook deliveries on loopback from a client that is no browser: no Origin, no Sec-Fetch-*', () => {
+    expect(check(WEBHOOK_RECEIVER_ROUTE, { host: '127.0.0.1:3000', 'content-type': 'application/json', 'webhook-id': 'msg_1' })).toBe('admitted');
+    // Even the page itself may not post deliveries, and a browser names itself in Sec-Fetch-* when it sends no Origin.
+    expect(check(WEBHOOK_RECEIVER_ROUTE, { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).toBe('403 Origin');
+    expect(check(WEBHOOK_RECEIVER_ROUTE, { host: '127.0.0.1:3000', 'sec-fetch-site': 'same-origin' })).toBe('403 sec-fetch-site');
+    expect(check(WEBHOOK_RECEIVER_ROUTE, { host: '127.0.0.1:3000', origin: 'http://evil.example' })).toBe('403 Origin');
+    expect(check(WEBHOOK_RECEIVER_ROUTE, { host: 'evil.example:3000' })).toBe('403 Host');
   });
 
   it("refuses everything when the stack's own address is unknown", async () => {
