@@ -47,6 +47,7 @@ const assetSources = (): Record<string, AssetSource> => {
     'dom.js': own('dom.js', JAVASCRIPT),
     'pageState.js': own('pageState.js', JAVASCRIPT),
     'participants.js': own('participants.js', JAVASCRIPT),
+    'webhooks.js': own('webhooks.js', JAVASCRIPT),
     'docs.js': own('docs.js', JAVASCRIPT),
     'asyncapi.js': own('asyncapi.js', JAVASCRIPT),
     // The docs renderer, from the installed package: it works offline, no CDN.

@@ -7,6 +7,7 @@ import { readPageState, writePageState } from './pageState.js';
 import { PaneView, useRoleNames } from './pane.js';
 import { pairProblem, ParticipantsForm } from './participants.js';
 import { connectSocket } from './socket.js';
+import { WebhooksPanel } from './webhooks.js';
 
 const ROOMS = '/api/v1/chat/rooms';
 /** Where startChat names a participant of each role; the initiator's own slot is `user_id`. */
@@ -51,7 +52,7 @@ class Participant {
 }
 
 /** The order fields of the room shown (as typed when it was started) are kept with it in the address. */
-const state = { config: undefined, roomId: undefined, orderId: undefined, orderNumber: undefined, panes: [], participantsForm: undefined };
+const state = { config: undefined, roomId: undefined, orderId: undefined, orderNumber: undefined, panes: [], participantsForm: undefined, webhooks: undefined };
 
 const rememberInAddress = () =>
   writePageState({
@@ -320,6 +321,8 @@ async function useParticipants(participants) {
     connect(pane);
   });
   state.participantsForm.fill(state.panes.map((pane) => pane.session.participant));
+  // Both panes are of one tenant: its backend's view of their events.
+  state.webhooks.show(state.panes[0].session.tenant.client_id);
   rememberInAddress();
   await Promise.all(state.panes.map(openRoom));
   return true;
@@ -376,6 +379,7 @@ async function main() {
     panes.append(view.element);
     return pane;
   });
+  state.webhooks = new WebhooksPanel(document.getElementById('webhooks'));
   state.participantsForm = new ParticipantsForm(document.getElementById('participants-form'), state.config.tenants, (participants) => void useParticipants(participants));
   startForm.addEventListener('submit', (event) => {
     event.preventDefault();
