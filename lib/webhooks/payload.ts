@@ -41,6 +41,8 @@ export const offlineParticipants = (room: Room, reached: readonly ParticipantRol
 
 /** When the fact happened: a message's creation, a slot's change of hands, else the room's write that made the change. */
 const occurredAt = (event: RealtimeEvent): string => {
+  if (event.event === 'message.updated') return event.messageData.edited_date ?? event.messageData.created_date;
+  if (event.event === 'message.deleted') return event.messageData.deleted_date ?? event.messageData.created_date;
   if ('messageData' in event) return event.messageData.created_date;
   if ('reassigned_date' in event) return event.reassigned_date;
   return event.roomData.updated_date;

@@ -5,7 +5,14 @@
  */
 import * as z from '../zod';
 import { PARTICIPANT_ROLES } from '../rooms/chatType';
-import { messageCreatedEvent, participantReassignedEvent, roomClosedEvent, roomOpenedEvent } from '../realtime/eventSchemas';
+import {
+  messageCreatedEvent,
+  messageDeletedEvent,
+  messageUpdatedEvent,
+  participantReassignedEvent,
+  roomClosedEvent,
+  roomOpenedEvent,
+} from '../realtime/eventSchemas';
 import { dateText, platformIdText } from '../rooms/roomSchemas';
 import type { WebhookEventType } from './events';
 
@@ -17,12 +24,14 @@ const envelope = <Type extends WebhookEventType, Data extends z.ZodMiniType>(typ
   z
     .object({
       type: z.literal(type),
-      timestamp: dateText.check(z.describe('When the fact happened: the message created, the slot reassigned, the room written')),
+      timestamp: dateText.check(z.describe('When the fact happened: the message created, edited or deleted, the slot reassigned, the room written')),
       data,
     })
     .check(z.describe(description));
 
 const { event: _messageEvent, ...messageCreatedData } = messageCreatedEvent.shape;
+const { event: _updatedEvent, ...messageUpdatedData } = messageUpdatedEvent.shape;
+const { event: _deletedEvent, ...messageDeletedData } = messageDeletedEvent.shape;
 const { event: _closedEvent, ...roomClosedData } = roomClosedEvent.shape;
 const { event: _openedEvent, ...roomOpenedData } = roomOpenedEvent.shape;
 const { event: _reassignedEvent, ...participantReassignedData } = participantReassignedEvent.shape;
@@ -31,6 +40,14 @@ export const messageCreatedWebhook = envelope(
   'message.created',
   z.object({ ...messageCreatedData, offline_participants: z.array(offlineParticipant) }),
   'A participant sent a message. `offline_participants` lists who the WebSocket did not reach.',
+);
+
+export const messageUpdatedWebhook = envelope('message.updated', z.object(messageUpdatedData), 'The sender edited a message: its new text and `edited_date`.');
+
+export const messageDeletedWebhook = envelope(
+  'message.deleted',
+  z.object(messageDeletedData),
+  'A message was deleted by its sender or an admin: the tombstone (`deleted: true`, `deleted_date`, no text). Delete your copies of its text and files.',
 );
 
 export const roomClosedWebhook = envelope('room.closed', z.object(roomClosedData), 'The room was closed.');
@@ -46,6 +63,8 @@ export const participantReassignedWebhook = envelope(
 /** The schema of each event a tenant's endpoint can receive, by its type. */
 export const WEBHOOK_PAYLOADS = {
   'message.created': messageCreatedWebhook,
+  'message.updated': messageUpdatedWebhook,
+  'message.deleted': messageDeletedWebhook,
   'room.closed': roomClosedWebhook,
   'room.opened': roomOpenedWebhook,
   'participant.reassigned': participantReassignedWebhook,

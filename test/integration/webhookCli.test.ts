@@ -102,7 +102,7 @@ describe('npm run tenant -- webhook', () => {
     const { client_id: clientId } = await newTenantRecord();
     expectRefused(await tenant('webhook', 'add', clientId, '--url', 'http://10.0.0.8/hook', '--events', 'message.created'), 'tenant', /^tenant: url: must be https, or http to a loopback address/);
     expectRefused(await tenant('webhook', 'add', clientId, '--url', 'https://169.254.169.254/', '--events', 'message.created'), 'tenant', /url: 169\.254\.169\.254 is not a public address/);
-    expectRefused(await tenant('webhook', 'add', clientId, '--url', hooks.url, '--events', 'message.deleted'), 'tenant', /events: message\.deleted is not one of/);
+    expectRefused(await tenant('webhook', 'add', clientId, '--url', hooks.url, '--events', 'message.archived'), 'tenant', /events: message\.archived is not one of/);
     expectRefused(await tenant('webhook', 'remove', clientId, 'ep_0000000000000000'), 'tenant', /has no webhook endpoint ep_0000000000000000/);
     expectRefused(await tenant('webhook', 'list', '999999999999'), 'tenant', /no tenant with client_id 999999999999/);
     expectRefused(await tenant('webhook', 'add', clientId, '--events', 'message.created'), 'tenant', /--url is required/, 2);

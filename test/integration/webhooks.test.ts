@@ -6,6 +6,9 @@
 import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
 import { closeRoom } from '../../lib/rooms/closeRoom';
+import { deleteMessage } from '../../lib/messages/deleteMessage';
+import { editMessage } from '../../lib/messages/editMessage';
+import { editMessageRequest } from '../../lib/messages/messageChangeRequest';
 import { documentClient } from '../../lib/store/client';
 import { getTenantRecord } from '../../lib/store/tenants';
 import { putConnection } from '../../lib/store/connections';
@@ -317,5 +320,34 @@ describe('handing an event over when AWS fails', () => {
     const [delivery] = await hooks.waitFor(1);
     expect(delivery!.headers['webhook-id']).toBe(webhookIdOf(`message.created:${retried.message._id}`));
     expect(verifiedPayload(delivery!, secret).data.messageData.text).toBe('kept after all');
+  });
+});
+
+describe('message.updated and message.deleted', () => {
+  it('reach a subscribed endpoint signed, timed by the edit and the delete, the tombstone without its text', async () => {
+    const hooks = await receiver();
+    const { clientId, secret } = await tenantWithEndpoint(hooks.url, 'message.updated,message.deleted');
+    const tenant = await tenantOf(clientId);
+    const { room, agent } = await openConversation(tenant);
+    const sent = await withEnv(QUEUED, () => send(tenant, agent, room._id, 'On my wya'));
+    const target = { roomId: room._id, messageId: sent.message._id };
+    const edited = await withEnv(QUEUED, () => editMessage(tenant, agent, target, editMessageRequest.parse({ text: 'On my way' })));
+    const deleted = await withEnv(QUEUED, () => deleteMessage(tenant, agent, target));
+    await sweepAt(Date.now(), clientId);
+
+    const deliveries = (await hooks.waitFor(2)).map((delivery) => verifiedPayload(delivery, secret) as { type: string; timestamp: string; data: Record<string, unknown> });
+    const byType = Object.fromEntries(deliveries.map((payload) => [payload.type, payload]));
+    expect(Object.keys(byType).sort()).toEqual(['message.deleted', 'message.updated']);
+    expect(byType['message.updated']).toEqual({
+      type: 'message.updated',
+      timestamp: edited.edited_date,
+      data: expect.objectContaining({ event_id: `message.updated:${sent.message._id}:${edited.edited_date}`, messageData: expect.objectContaining({ text: 'On my way' }) }),
+    });
+    expect(byType['message.deleted']).toEqual({
+      type: 'message.deleted',
+      timestamp: deleted.deleted_date,
+      data: expect.objectContaining({ event_id: `message.deleted:${sent.message._id}`, messageData: expect.objectContaining({ deleted: true }) }),
+    });
+    expect(JSON.stringify(byType['message.deleted'])).not.toContain('On my wa');
   });
 });
