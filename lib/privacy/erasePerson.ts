@@ -8,7 +8,8 @@ import {
   type ErasureProgress,
 } from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
-import { deleteItems, queryIndexedRoomRefs, queryPersonConnections } from '../store/privacy';
+import { queryIndexedRoomRefs, queryPersonConnections } from '../store/privacy';
+import { deleteItems } from '../store/tenantItems';
 import type { Actor } from '../tenancy/tenant';
 import { eraseFromRoom, type RoomErasureContext, type RoomSource } from './eraseRoom';
 import { adminOnly, noCounts, roomRefsOf, type PersonRef, type RequestedBy } from './person';

@@ -4,7 +4,8 @@ import { AppError } from '../errors';
 import { SLOT_OF_ROLE } from '../rooms/chatType';
 import { addErasureCounts, enterRoom, leaveRoom } from '../store/erasures';
 import type { TenantKeyScope } from '../store/keys';
-import { deleteItems, eraseFromRoomItem, eraseMessage, lockSlot, queryPersonClaimKeys, queryPersonMessages, readRoomOfPerson } from '../store/privacy';
+import { eraseFromRoomItem, eraseMessage, lockSlot, queryPersonClaimKeys, queryPersonMessages, readRoomOfPerson } from '../store/privacy';
+import { deleteItems } from '../store/tenantItems';
 import type { PersonRef } from './person';
 
 /**

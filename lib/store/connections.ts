@@ -1,8 +1,9 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { Role } from '../tenancy/tenant';
 import { documentClient } from './client';
 import { CONNECTION_SK_PREFIX, connectionKey, connectionPartition, type TenantKeyScope } from './keys';
+import { deleteItem, queryAllItems } from './tenantItems';
 
 /** A WebSocket connection, stored under the person it authenticated as. */
 export interface ConnectionRecord {
@@ -35,9 +36,7 @@ export const putConnection = async (tenant: TenantKeyScope, connection: Connecti
 
 /** Idempotent: deleting a connection already gone is a no-op. */
 export const deleteConnection = async (tenant: TenantKeyScope, role: Role, userId: string, connectionId: string): Promise<void> => {
-  await documentClient(tenant).send(
-    new DeleteCommand({ TableName: config.chatTable, Key: connectionKey(tenant, role, userId, connectionId) }),
-  );
+  await deleteItem(tenant, connectionKey(tenant, role, userId, connectionId));
 };
 
 /** A stored connection as a publication needs it: where to push, and until when. */
@@ -53,22 +52,10 @@ export interface StoredConnection {
  * publisher closes and deletes them as it meets them).
  */
 export const queryConnections = async (tenant: TenantKeyScope, role: Role, userId: string): Promise<StoredConnection[]> => {
-  const connections: StoredConnection[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
-      new QueryCommand({
-        TableName: config.chatTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ProjectionExpression: 'sk, expires_at',
-        ExpressionAttributeValues: { ':pk': connectionPartition(tenant, role, userId), ':prefix': CONNECTION_SK_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) {
-      connections.push({ connectionId: String(item.sk).slice(CONNECTION_SK_PREFIX.length), expiresAt: Number(item.expires_at) });
-    }
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return connections;
+  const items = await queryAllItems(tenant, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ProjectionExpression: 'sk, expires_at',
+    ExpressionAttributeValues: { ':pk': connectionPartition(tenant, role, userId), ':prefix': CONNECTION_SK_PREFIX },
+  });
+  return items.map((item) => ({ connectionId: String(item.sk).slice(CONNECTION_SK_PREFIX.length), expiresAt: Number(item.expires_at) }));
 };

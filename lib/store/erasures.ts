@@ -1,10 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { COUNT_NAMES, noCounts, type ErasureCounts, type PersonRef, type RequestedBy } from '../privacy/person';
 import type { ParticipantRole } from '../rooms/chatType';
 import { documentClient } from './client';
 import { conditionHeld, unlessConditionFails } from './conditions';
 import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
+import { deleteItem, queryAllItems } from './tenantItems';
 
 /*
  * The erasure's own items: its progress while it runs (keyed by the person, so a second call
@@ -184,29 +185,18 @@ export const completeErasure = async (tenant: TenantKeyScope, person: PersonRef,
       Item: { pk: auditPartition(tenant), sk: `${AUDIT_SK_PREFIX}${erasure_id}`, erasure_id, role, requested_by, requested_date, completed_date, ...counts },
     }),
   );
-  await documentClient(tenant).send(new DeleteCommand({ TableName: config.chatTable, Key: erasureProgressKey(tenant, person) }));
+  await deleteItem(tenant, erasureProgressKey(tenant, person));
 };
 
 /** The tenant's completed erasures, oldest first (erasure ids sort in time order). */
 export const listErasureAudits = async (tenant: TenantKeyScope): Promise<ErasureAudit[]> => {
-  const audits: ErasureAudit[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
-      new QueryCommand({
-        TableName: config.chatTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': auditPartition(tenant), ':prefix': AUDIT_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) {
-      const { pending: _pending, ...progress } = toProgress(item);
-      audits.push({ ...progress, role: item.role as ParticipantRole, completed_date: String(item.completed_date) });
-    }
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return audits;
+  const items = await queryAllItems(tenant, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': auditPartition(tenant), ':prefix': AUDIT_SK_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => {
+    const { pending: _pending, ...progress } = toProgress(item);
+    return { ...progress, role: item.role as ParticipantRole, completed_date: String(item.completed_date) };
+  });
 };
-

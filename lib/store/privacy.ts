@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { Message } from '../messages/message';
 import { senderKey } from '../messages/sendRate';
@@ -22,6 +22,7 @@ import {
 } from './keys';
 import type { PageRequest } from './pageRequest';
 import { profileAttribute, sendRateSender, toRoom } from './roomItem';
+import { queryAllItems } from './tenantItems';
 
 /*
  * What exporting and erasing one person's chat data reads and writes: their rooms by the per-role
@@ -174,23 +175,13 @@ export const eraseMessage = (
 
 /** The keys of the person's `client_message_id` claims in a room (their keys name the person). */
 export const queryPersonClaimKeys = async (tenant: TenantKeyScope, ref: string, person: PersonRef): Promise<ItemKey[]> => {
-  const keys: ItemKey[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
-      new QueryCommand({
-        TableName: config.chatTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ProjectionExpression: 'pk, sk',
-        ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': claimPrefix(tenant, ref, person) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) keys.push({ pk: String(item.pk), sk: String(item.sk) });
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return keys;
+  const items = await queryAllItems(tenant, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ProjectionExpression: 'pk, sk',
+    ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': claimPrefix(tenant, ref, person) },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 };
 
 /** What the room item keeps of the person after erasure, decided from the room as last read. */
@@ -269,45 +260,15 @@ export interface StoredConnection {
 
 /** The person's WebSocket connections, expired ones included (TTL deletes them late). */
 export const queryPersonConnections = async (tenant: TenantKeyScope, person: PersonRef): Promise<StoredConnection[]> => {
-  const connections: StoredConnection[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
-      new QueryCommand({
-        TableName: config.chatTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': connectionPartition(tenant, person.role, person.userId), ':prefix': CONNECTION_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) {
-      connections.push({
-        key: { pk: String(item.pk), sk: String(item.sk) },
-        connection_id: String(item.sk).slice(CONNECTION_SK_PREFIX.length),
-        ...(item.connected_at !== undefined && { connected_at: String(item.connected_at) }),
-        ...(item.expires_at !== undefined && { expires_at: Number(item.expires_at) }),
-      });
-    }
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return connections;
-};
-
-/** Deletes in flight at once. */
-const PARALLEL_DELETES = 10;
-
-/**
- * Delete items of the tenant one DeleteItem each (deleting an absent item is a success): the few
- * claims and connections of one person. One item per request keeps the tenant role's permissions
- * to keyed single-item writes; a batch would need BatchWriteItem too.
- */
-export const deleteItems = async (tenant: TenantKeyScope, keys: readonly ItemKey[]): Promise<void> => {
-  for (let start = 0; start < keys.length; start += PARALLEL_DELETES) {
-    await Promise.all(
-      keys
-        .slice(start, start + PARALLEL_DELETES)
-        .map((key) => documentClient(tenant).send(new DeleteCommand({ TableName: config.chatTable, Key: { pk: key.pk, sk: key.sk } }))),
-    );
-  }
+  const items = await queryAllItems(tenant, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': connectionPartition(tenant, person.role, person.userId), ':prefix': CONNECTION_SK_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    key: { pk: String(item.pk), sk: String(item.sk) },
+    connection_id: String(item.sk).slice(CONNECTION_SK_PREFIX.length),
+    ...(item.connected_at !== undefined && { connected_at: String(item.connected_at) }),
+    ...(item.expires_at !== undefined && { expires_at: Number(item.expires_at) }),
+  }));
 };

@@ -4,6 +4,7 @@ import { config } from '../config';
 import { documentClient } from './client';
 import { conditionHeld } from './conditions';
 import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
+import { deleteItem, queryAllItems } from './tenantItems';
 
 /**
  * Webhook deliveries that are not done yet, and those that ran out of attempts, under the tenant's
@@ -153,21 +154,11 @@ const failedOf = (item: Record<string, unknown>): FailedDelivery => ({
 
 /** The tenant's failed deliveries still kept at `now` (the table's TTL deletes late). */
 export const listFailedDeliveries = async (tenant: TenantKeyScope, now: number): Promise<FailedDelivery[]> => {
-  const failed: FailedDelivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient(tenant).send(
-      new QueryCommand({
-        TableName: config.chatTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': failedKey(tenant, '').pk },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) if (Number(item.keep_until) > now) failed.push(failedOf(item));
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return failed;
+  const items = await queryAllItems(tenant, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': failedKey(tenant, '').pk },
+  });
+  return items.filter((item) => Number(item.keep_until) > now).map(failedOf);
 };
 
 export const getFailedDelivery = async (tenant: TenantKeyScope, deliveryId: string): Promise<FailedDelivery | undefined> => {
@@ -178,5 +169,5 @@ export const getFailedDelivery = async (tenant: TenantKeyScope, deliveryId: stri
 };
 
 export const deleteFailedDelivery = async (tenant: TenantKeyScope, deliveryId: string): Promise<void> => {
-  await documentClient(tenant).send(new DeleteCommand({ TableName: config.chatTable, Key: failedKey(tenant, deliveryId) }));
+  await deleteItem(tenant, failedKey(tenant, deliveryId));
 };
