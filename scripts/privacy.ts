@@ -8,10 +8,8 @@
  * notes go to stderr; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import * as z from '../lib/zod';
+import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
-import type { CliOutput } from './tenant';
 
 const USAGE = `usage: npm run --silent privacy -- <command> [--stage <name>] [--region <region>]
   export <client_id> <role> <user_id> [--out <file.json>] [--room <_id>]... [--scan]
@@ -20,9 +18,6 @@ const USAGE = `usage: npm run --silent privacy -- <command> [--stage <name>] [--
 role: agent, user or vendor. --room names a room the person was reassigned out of (their role's
 index only finds the rooms whose slot is theirs); --scan finds such rooms by reading the whole
 table (every tenant's items: slow and costly on a large table).`;
-
-/** A mistake in the command line: the usage is worth showing. */
-class UsageError extends Error {}
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -34,7 +29,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = OptionValues<typeof OPTIONS>;
 
 const personOf = (args: string[], values: Values) => {
   if (args.length !== 3) throw new UsageError(`expected <client_id> <role> <user_id>, got ${args.length} argument(s)`);
@@ -75,44 +70,13 @@ const run = async (command: string | undefined, args: string[], values: Values, 
   }
 };
 
-/** One line: a schema's complaints name the fields, like the API's error bodies do. */
-const oneLine = (error: unknown): string => {
-  if (error instanceof z.core.$ZodError) {
-    return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
-  }
-  if (error instanceof Error && error.name === 'ResourceNotFoundException') return `table not found: ${error.message}`;
-  if (error instanceof Error && /ECONNREFUSED/.test(`${error.message} ${String((error as { code?: string }).code)}`)) {
-    return `cannot reach ${process.env.DYNAMODB_ENDPOINT} (is \`npm start\` running?)`;
-  }
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-};
-
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
-export const privacyCli = async (argv: string[], output: CliOutput): Promise<number> => {
-  try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      output.err(USAGE);
-      return 0;
-    }
+export const privacyCli = (argv: string[], output: CliOutput): Promise<number> =>
+  runCommand({ name: 'privacy', usage: USAGE }, output, async () => {
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
+    if (values.help) return output.err(USAGE);
     targetRegistry({ stage: values.stage, region: values.region });
     await run(positionals[0], positionals.slice(1), values, output);
-    return 0;
-  } catch (error) {
-    output.err(`privacy: ${oneLine(error)}`);
-    if (error instanceof UsageError) output.err(USAGE);
-    return error instanceof UsageError ? 2 : 1;
-  }
-};
-
-if (require.main === module) {
-  void privacyCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
-    process.exitCode = code;
   });
-}
+
+if (require.main === module) runMain(privacyCli);

@@ -6,10 +6,9 @@
  * stdout; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import * as z from '../lib/zod';
+import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
-import { tenantWebhooksCli, WEBHOOK_USAGE, WebhookUsageError } from './tenantWebhooks';
+import { tenantWebhooksCli } from './tenantWebhooks';
 
 const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--region <region>]
   add --client-id <n> --sub-domain <host> --db-name <name> [--name <display name>] [--retention-days <days>]
@@ -26,9 +25,6 @@ const USAGE = `usage: npm run --silent tenant -- <command> [--stage <name>] [--r
   drop-secret --client-id <n> --keep-newest
   add-key --client-id <n> --jwk-file <public key.json>
   webhook <add|list|remove|rotate-secret|disable|enable> …   (npm run tenant -- webhook --help)`;
-
-/** A mistake in the command line: the usage is worth showing. */
-class UsageError extends Error {}
 
 const OPTIONS = {
   'client-id': { type: 'string' },
@@ -51,7 +47,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = OptionValues<typeof OPTIONS>;
 
 const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' | 'days' | 'jwk-file' | 'seconds'): string => {
   const value = values[name];
@@ -61,12 +57,6 @@ const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' |
 
 /** A whole number from the command line; anything else goes to the schema as is, to be refused there. */
 const numberOrText = (value: string | undefined): unknown => (value !== undefined && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
-
-/** Where a command writes: JSON results to `out`, notes and errors to `err`, one line each. */
-export interface CliOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 const run = async (command: string | undefined, values: Values, { out, err }: CliOutput): Promise<void> => {
   const print = (value: unknown) => out(JSON.stringify(value));
@@ -153,50 +143,15 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
   }
 };
 
-/** One line: a schema's first complaint names the field, like the API's error bodies do. */
-const oneLine = (error: unknown): string => {
-  if (error instanceof z.core.$ZodError) {
-    return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
-  }
-  if (error instanceof Error && error.name === 'ResourceNotFoundException') return `registry table not found: ${error.message}`;
-  if (error instanceof Error && /ECONNREFUSED/.test(`${error.message} ${String((error as { code?: string }).code)}`)) {
-    return `cannot reach ${process.env.DYNAMODB_ENDPOINT} (is \`npm start\` running?)`;
-  }
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-};
-
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
-export const tenantCli = async (argv: string[], output: CliOutput): Promise<number> => {
-  try {
-    if (argv[0] === 'webhook') {
-      await tenantWebhooksCli(argv.slice(1), output);
-      return 0;
-    }
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      output.err(USAGE);
-      return 0;
-    }
+export const tenantCli = (argv: string[], output: CliOutput): Promise<number> =>
+  runCommand({ name: 'tenant', usage: USAGE, table: 'registry table' }, output, async () => {
+    if (argv[0] === 'webhook') return tenantWebhooksCli(argv.slice(1), output);
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
+    if (values.help) return output.err(USAGE);
     if (positionals.length > 1) throw new UsageError(`one command at a time, got ${positionals.join(' ')}`);
     targetRegistry({ stage: values.stage, region: values.region });
     await run(positionals[0], values, output);
-    return 0;
-  } catch (error) {
-    output.err(`tenant: ${oneLine(error)}`);
-    if (error instanceof UsageError) output.err(USAGE);
-    if (error instanceof WebhookUsageError) output.err(WEBHOOK_USAGE);
-    return error instanceof UsageError || error instanceof WebhookUsageError ? 2 : 1;
-  }
-};
-
-if (require.main === module) {
-  void tenantCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
-    process.exitCode = code;
   });
-}
+
+if (require.main === module) runMain(tenantCli);

@@ -4,11 +4,10 @@
  * deployed one, JSON lines on stdout, one line on stderr and exit 1 on a refusal (2 for a wrong
  * command line).
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
-import type { CliOutput } from './tenant';
 
-export const WEBHOOK_USAGE = `usage: npm run --silent tenant -- webhook <command> [--stage <name>] [--region <region>]
+const WEBHOOK_USAGE = `usage: npm run --silent tenant -- webhook <command> [--stage <name>] [--region <region>]
   add <client_id> --url <https url> --events <event,...>   (events: message.created, room.opened, room.closed, participant.reassigned)
   list <client_id>
   remove <client_id> <endpoint_id>
@@ -16,7 +15,10 @@ export const WEBHOOK_USAGE = `usage: npm run --silent tenant -- webhook <command
   disable <client_id> <endpoint_id>
   enable <client_id> <endpoint_id>`;
 
-export class WebhookUsageError extends Error {}
+/** A mistake in a `webhook` command line: its own usage is worth showing. */
+class WebhookUsageError extends UsageError {
+  override readonly usage = WEBHOOK_USAGE;
+}
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -27,7 +29,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = OptionValues<typeof OPTIONS>;
 
 const argument = (positionals: string[], index: number, name: string): string => {
   const value = positionals[index];
@@ -75,17 +77,8 @@ const run = async (positionals: string[], values: Values, { out, err }: CliOutpu
 
 /** Run one `webhook` command line (the words after `webhook`); throws what tenantCli reports. */
 export const tenantWebhooksCli = async (argv: string[], output: CliOutput): Promise<void> => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new WebhookUsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    output.err(WEBHOOK_USAGE);
-    return;
-  }
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, WebhookUsageError);
+  if (values.help) return output.err(WEBHOOK_USAGE);
   targetRegistry({ stage: values.stage, region: values.region });
   await run(positionals, values, output);
 };

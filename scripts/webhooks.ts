@@ -6,15 +6,12 @@
  * with `--stage`. JSON lines on stdout; a refusal is one line on stderr and exit code 1 (2 for a
  * wrong command line).
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput } from './cli';
 import { targetRegistry } from './registryTarget';
-import type { CliOutput } from './tenant';
 
 const USAGE = `usage: npm run --silent webhooks -- <command> [--stage <name>] [--region <region>]
   failed [--tenant <client_id>]    deliveries that failed every attempt (kept 7 days)
   replay <delivery_id>             send one again, with the same webhook-id, on a fresh schedule`;
-
-class UsageError extends Error {}
 
 const OPTIONS = {
   tenant: { type: 'string' },
@@ -43,30 +40,12 @@ const run = async (positionals: string[], tenant: string | undefined, { out, err
 };
 
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
-export const webhooksCli = async (argv: string[], output: CliOutput): Promise<number> => {
-  try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    if (parsed.values.help) {
-      output.err(USAGE);
-      return 0;
-    }
-    targetRegistry({ stage: parsed.values.stage, region: parsed.values.region });
-    await run(parsed.positionals, parsed.values.tenant, output);
-    return 0;
-  } catch (error) {
-    output.err(`webhooks: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    if (error instanceof UsageError) output.err(USAGE);
-    return error instanceof UsageError ? 2 : 1;
-  }
-};
-
-if (require.main === module) {
-  void webhooksCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
-    process.exitCode = code;
+export const webhooksCli = (argv: string[], output: CliOutput): Promise<number> =>
+  runCommand({ name: 'webhooks', usage: USAGE }, output, async () => {
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
+    if (values.help) return output.err(USAGE);
+    targetRegistry({ stage: values.stage, region: values.region });
+    await run(positionals, values.tenant, output);
   });
-}
+
+if (require.main === module) runMain(webhooksCli);
