@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { isAlive } from './processGroup';
 
 export interface LocalDynamoOptions {
   /** 0 (the default) picks a free port. */
@@ -17,15 +18,6 @@ export interface LocalDynamo {
 
 // Loopback only: the embedded store has no authentication, so it must never face the network.
 const HOST = '127.0.0.1';
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Claim a persist directory with a `<dir>.pid` file. Two processes on one LevelDB directory do not

@@ -1,8 +1,19 @@
 /**
- * A child process' whole process group: serverless-esbuild and serverless-offline start children
- * of their own, and stopping the local stack must take them all down, not just the parent.
+ * Whether a process is alive, and a child process' whole process group: serverless-esbuild and
+ * serverless-offline start children of their own, and stopping the local stack must take them all
+ * down, not just the parent.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+
+/** Whether a process of this pid exists (EPERM: it does, owned by someone else): a pid file's owner still running. */
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /** Whether a live (non-zombie) process is left in the group, from /proc/<pid>/stat. */
 const linuxGroupAlive = (pgid: number): boolean => {

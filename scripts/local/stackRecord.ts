@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from './processGroup';
 import { REPO_ROOT } from './serverlessConfig';
 
 /**
@@ -20,15 +21,6 @@ export interface StackRecord {
 
 /** LOCAL_STACK_RECORD names another file, for a second stack (or a test) beside the default one. */
 export const stackRecordFile = (): string => process.env.LOCAL_STACK_RECORD || path.join(REPO_ROOT, '.data', 'stack.json');
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Record this process' stack; returns what removes the record again (only while it is still this one's). */
 export const recordStack = async (record: Omit<StackRecord, 'pid'>, file = stackRecordFile()): Promise<() => Promise<void>> => {
