@@ -6,17 +6,12 @@
 import { randomInt } from 'node:crypto';
 import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { tenantCli } from '../../scripts/tenant';
+import { cliLines } from '../support/cli';
 import { open } from '../support/socket';
 import { api, expectError, openConversation, person, type Person } from './chatApi';
 
 /** `npm run tenant` in this process, against the store the stack reads; its JSON result lines. */
-const tenant = async (...args: string[]): Promise<any[]> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await tenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  if (code !== 0) throw new Error(`tenant ${args.join(' ')}: ${err.join(' ')}`);
-  return out.map((line) => JSON.parse(line));
-};
+const tenant = (...args: string[]) => cliLines(tenantCli, args);
 
 const messagePath = (roomId: string, messageId = '') => `/api/v1/chat/rooms/${roomId}/messages${messageId && `/${messageId}`}`;
 const send = (who: Person, roomId: string, body: unknown) => api('POST', messagePath(roomId), who.token, body);

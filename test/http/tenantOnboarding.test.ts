@@ -3,19 +3,14 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { tenantCli } from '../../scripts/tenant';
+import { cliLines } from '../support/cli';
 import { post } from '../support/api';
 
 const exec = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** `npm run tenant` in this process; its JSON result lines. */
-const tenant = async (...args: string[]): Promise<any[]> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await tenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  if (code !== 0) throw new Error(`tenant ${args.join(' ')}: ${err.join(' ')}`);
-  return out.map((line) => JSON.parse(line));
-};
+const tenant = (...args: string[]) => cliLines(tenantCli, args);
 
 /** `npm run token` as a developer runs it, against the store the API reads. */
 const npmRunToken = async (clientId: string): Promise<string> => {

@@ -7,13 +7,9 @@ import { attachmentPolicyOf } from '../../lib/attachments/attachmentPolicy';
 import { getTenantRecord, putTenantRecord } from '../../lib/store/tenants';
 import { toTenant } from '../../lib/tenancy/tenant';
 import { tenantCli } from '../../scripts/tenant';
+import { runCli } from '../support/cli';
 
-const run = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await tenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, lines: out.map((line) => JSON.parse(line)), err };
-};
+const run = (...args: string[]) => runCli(tenantCli, args);
 
 const newTenant = async (): Promise<string> => {
   const clientId = String(randomInt(9001, 2 ** 40));
@@ -59,7 +55,7 @@ describe('npm run tenant -- set-attachments', () => {
     ]) {
       const refused = await run('set-attachments', '--client-id', clientId, ...args);
       expect({ args, code: refused.code, lines: refused.lines }).toEqual({ args, code: 1, lines: [] });
-      expect(refused.err[0]).toMatch(/^tenant: (content_types|max_bytes)/);
+      expect(refused.stderrLines[0]).toMatch(/^tenant: (content_types|max_bytes)/);
     }
     expect((await run('set-attachments', '--client-id', clientId)).code).toBe(2);
     expect(await getTenantRecord(clientId)).toEqual(before);

@@ -7,19 +7,15 @@ import { maskText } from '../../lib/messages/masking';
 import { getTenantRecord } from '../../lib/store/tenants';
 import { toTenant } from '../../lib/tenancy/tenant';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
+import { runCli, type CliResult } from '../support/cli';
 
-const tenantCli = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runTenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, lines: out.map((line) => JSON.parse(line)), stderr: err };
-};
+const tenantCli = (...args: string[]) => runCli(runTenantCli, args);
 
 /** A refusal: the exit code, nothing on stdout, and a first stderr line naming the problem. */
-const expectRefused = (result: Awaited<ReturnType<typeof tenantCli>>, message: RegExp, code = 1) => {
+const expectRefused = (result: CliResult, message: RegExp, code = 1) => {
   expect({ code: result.code, lines: result.lines }).toEqual({ code, lines: [] });
-  expect(result.stderr[0]).toMatch(/^tenant: /);
-  expect(result.stderr[0]).toMatch(message);
+  expect(result.stderrLines[0]).toMatch(/^tenant: /);
+  expect(result.stderrLines[0]).toMatch(message);
 };
 
 const freshTenant = async () => {
@@ -82,7 +78,7 @@ describe('npm run tenant: message policy', () => {
     const id = await freshTenant();
     const result = await tenantCli('set-masking', '--client-id', id, '--mask', 'phone');
     expect(result.code).toBe(0);
-    expect(result.stderr).toEqual([expect.stringMatching(/--default-country/)]);
+    expect(result.stderrLines).toEqual([expect.stringMatching(/--default-country/)]);
   });
 
   it('refuses unknown kinds and countries, and a call that sets nothing, changing nothing', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { personExport } from '../../lib/privacy/privacySchemas';
 import { privacyCli as runPrivacyCli } from '../../scripts/privacy';
+import { runCli, type CliResult } from '../support/cli';
 import { tenant1, tenant2 } from './chatFixtures';
 import { itemsNaming, personWithRooms, tenantItems } from './privacyFixtures';
 
@@ -12,20 +13,7 @@ const exec = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  lines: any[];
-}
-
-/** The CLI in this process, against the test store (DYNAMODB_ENDPOINT, CHAT_TABLE, TENANTS_TABLE). */
-const privacyCli = async (...args: string[]): Promise<CliResult> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runPrivacyCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n'), lines: out.map((line) => JSON.parse(line)) };
-};
+const privacyCli = (...args: string[]) => runCli(runPrivacyCli, args);
 
 /** A refusal: non-zero exit, nothing on stdout, the first stderr line says why. */
 const expectRefused = (result: CliResult, message: RegExp, code = 1) => {

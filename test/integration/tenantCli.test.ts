@@ -14,6 +14,7 @@ import { signAccessToken } from '../../lib/tenancy/tokenSigner';
 import { verifyAccessToken } from '../../lib/tenancy/tokens';
 import { toTenant, type TenantRecord } from '../../lib/tenancy/tenant';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
+import { runCli, type CliResult } from '../support/cli';
 
 const exec = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -21,24 +22,13 @@ const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 // The SDK's notice about Node 20 would be a second stderr line that is not the CLI's.
 const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout's JSON lines. */
-  lines: any[];
-}
+/** What a run as a process of its own shows (its stderr is not split into lines). */
+type ProcessResult = Omit<CliResult, 'stderrLines'>;
 
-/** The CLI in this process, against the test store (DYNAMODB_ENDPOINT, TENANTS_TABLE). */
-const tenantCli = async (...args: string[]): Promise<CliResult> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runTenantCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.map((line) => `${line}\n`).join(''), stderr: err.map((line) => `${line}\n`).join(''), lines: out.map((line) => JSON.parse(line)) };
-};
+const tenantCli = (...args: string[]) => runCli(runTenantCli, args);
 
 /** The CLI as `npm run tenant` runs it: a process of its own. */
-const tenantProcess = async (command: string, args: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliResult> => {
+const tenantProcess = async (command: string, args: string[], env: NodeJS.ProcessEnv = ENV): Promise<ProcessResult> => {
   try {
     const { stdout, stderr } = await exec(command, args, { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
@@ -49,7 +39,7 @@ const tenantProcess = async (command: string, args: string[], env: NodeJS.Proces
 };
 
 /** A refusal: non-zero exit, nothing on stdout, exactly one line on stderr. */
-const expectRefused = (result: CliResult, message: RegExp, code = 1) => {
+const expectRefused = (result: ProcessResult, message: RegExp, code = 1) => {
   expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
   const [line, ...usage] = result.stderr.trim().split('\n');
   expect(line).toMatch(/^tenant: /);

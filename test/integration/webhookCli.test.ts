@@ -11,6 +11,7 @@ import { toTenant } from '../../lib/tenancy/tenant';
 import { logger } from '../../lib/log';
 import { tenantCli as runTenantCli } from '../../scripts/tenant';
 import { webhooksCli as runWebhooksCli } from '../../scripts/webhooks';
+import { runCli, type CliResult } from '../support/cli';
 import { startWebhookReceiver, verifiedPayload, type WebhookReceiver } from '../support/webhookReceiver';
 import { newTenantRecord, pendingOf, sweepAt } from './webhookFixtures';
 import { putFailedDelivery } from '../../lib/store/webhooks';
@@ -19,21 +20,8 @@ import { webhookIdOf } from '../../lib/webhooks/payload';
 const exec = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  lines: any[];
-}
-
-const inProcess = async (cli: typeof runTenantCli, args: string[]): Promise<CliResult> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await cli(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n'), lines: out.map((line) => JSON.parse(line)) };
-};
-const tenant = (...args: string[]) => inProcess(runTenantCli, args);
-const webhooks = (...args: string[]) => inProcess(runWebhooksCli, args);
+const tenant = (...args: string[]) => runCli(runTenantCli, args);
+const webhooks = (...args: string[]) => runCli(runWebhooksCli, args);
 
 /** A refusal: exit code, nothing on stdout, and the first stderr line naming the problem. */
 const expectRefused = (result: CliResult, prefix: string, message: RegExp, code = 1) => {
