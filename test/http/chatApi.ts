@@ -30,18 +30,27 @@ export const person = async (clientId: number, role: string, id = newId()): Prom
   token: await signLocalToken(clientId, id, role),
 });
 
-/** One order conversation over HTTP: the agent opens it naming the customer, who joins from their side. */
-export const openConversation = async () => {
-  const agent = await person(1, 'agent');
-  const customer = await person(1, 'user');
-  const order = { ...TENANT_1, order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
+export interface ConversationOptions {
+  /** Tenant 1 unless named. */
+  clientId?: 1 | 2;
+  /** A customer of the tenant; a new one unless given. */
+  customer?: Person;
+  /** The customer's profile as they join. */
+  participant?: Record<string, unknown>;
+}
+
+/** One order conversation over HTTP: a new agent opens it naming the customer, who joins from their side. */
+export const openConversation = async ({ clientId = 1, customer: given, participant }: ConversationOptions = {}) => {
+  const agent = await person(clientId, 'agent');
+  const customer = given ?? (await person(clientId, 'user'));
+  const order = { ...(clientId === 1 ? TENANT_1 : TENANT_2), order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
   const opened = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user', order_user_id: customer.id });
   const joined = await api('POST', '/api/v1/chat/startChat', customer.token, {
     ...order,
     user_id: customer.id,
     type: 'user-to-agent',
     agent_id: agent.id,
-    participant: { username: 'Cus Tomer', email: 'cus@example.com' },
+    participant: participant ?? { username: 'Cus Tomer', email: 'cus@example.com' },
   });
   if (opened.status !== 200 || joined.status !== 200) throw new Error(`startChat failed: ${JSON.stringify([opened.body, joined.body])}`);
   return { roomId: joined.body.roomData._id as string, agent, customer, order };

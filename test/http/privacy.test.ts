@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { api, expectError, newId, person, TENANT_1, TENANT_2, type Person } from './chatApi';
+import { api, expectError, openConversation, person, type Person } from './chatApi';
 
 const EXPORTS = '/api/v1/chat/privacy/exports';
 const ERASURES = '/api/v1/chat/privacy/erasures';
@@ -8,23 +8,11 @@ const canary = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
 /** A customer of `tenant` in two rooms (each with its own agent, who writes too), with a profile and messages. */
 const customerWithRooms = async (clientId: 1 | 2, customer: Person) => {
-  const tenant = clientId === 1 ? TENANT_1 : TENANT_2;
   const profile = { username: canary('name'), email: `${canary('mail')}@example.com`, phone_num: '+4420' + String(Date.now()).slice(-8) };
   const texts: string[] = [];
   const roomIds: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const agent = await person(clientId, 'agent');
-    const order = { ...tenant, order_vendor_id: 2, vendor_id: 3, order_id: Number(newId()) };
-    const opened = await api('POST', '/api/v1/chat/startChat', agent.token, { ...order, user_id: agent.id, type: 'agent-to-user', order_user_id: customer.id });
-    const joined = await api('POST', '/api/v1/chat/startChat', customer.token, {
-      ...order,
-      user_id: customer.id,
-      type: 'user-to-agent',
-      agent_id: agent.id,
-      participant: profile,
-    });
-    expect([opened.status, joined.status]).toEqual([200, 200]);
-    const roomId = joined.body.roomData._id as string;
+    const { roomId, agent } = await openConversation({ clientId, customer, participant: profile });
     roomIds.push(roomId);
     const text = canary('said');
     texts.push(text);
