@@ -14,6 +14,7 @@ import { connectionPartition } from '../../lib/store/keys';
 import type { Role } from '../../lib/tenancy/tenant';
 import { withEnv } from '../support/env';
 import { newId } from '../support/ids';
+import { exampleRoom } from '../support/rooms';
 import { loopbackAws, type LoopbackAnswer, type ReceivedRequest } from '../support/loopbackAws';
 import { injectStoreFaults, STORE_FAULTS, type StoreFaultInjector } from '../support/storeFaults';
 
@@ -22,25 +23,16 @@ const NOW = new Date();
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 
 const roomOf = (agentId: string, userId: string): Room =>
-  ({
+  exampleRoom({
     _id: `room-${newId()}`,
-    status: true,
-    type: 'agent_to_user',
     room_id: newId(),
-    order_id: '1',
-    order_vendor_id: '2',
-    vendor_id: '3',
-    agent_db: 'd',
-    db_name: 'd',
-    sub_domain: 's',
-    client_id: '1',
     agent_id: agentId,
     order_user_id: userId,
-    participants: { agent: { user_id: agentId }, user: { user_id: userId } },
+    // Only who holds each slot matters to a publication.
+    participants: { agent: { user_id: agentId }, user: { user_id: userId } } as unknown as Room['participants'],
     created_date: NOW.toISOString(),
     updated_date: NOW.toISOString(),
-    __v: 0,
-  }) as unknown as Room;
+  });
 
 const message = (room: Room): Message =>
   ({ _id: `msg-${newId()}`, room_id: room._id, text: 'hi', sender_id: room.agent_id, sender_type: 'agent', created_date: NOW.toISOString() }) as unknown as Message;

@@ -9,31 +9,14 @@ import { asyncApiDocument, websocketServer } from '../../lib/openapi/asyncApiDoc
 import { answerClientMessage } from '../../lib/realtime/clientMessages';
 import { messageCreated, messageDeleted, messageUpdated, participantReassigned, PONG, roomClosed, roomOpened, roomRead, type RealtimeEvent } from '../../lib/realtime/events';
 import type { RealtimeEventBody } from '../../lib/realtime/eventSchemas';
-import type { Room } from '../../lib/rooms/room';
 import { contractOracle } from '../support/contract';
+import { exampleRoom } from '../support/rooms';
 
 /** The events' type and their schemas' output are one type (a compile-time check: tsc fails otherwise). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventsMatchSchemas: Same<RealtimeEvent, RealtimeEventBody> = true;
 
-const room: Room = {
-  _id: '641d731dee3408c461095a2b',
-  status: true,
-  type: 'agent_to_user',
-  room_id: '52788594',
-  order_id: '10',
-  order_vendor_id: '9',
-  vendor_id: '7',
-  agent_db: 'ace',
-  db_name: 'ace',
-  sub_domain: '192.168.101.88',
-  client_id: '1',
-  agent_id: '141',
-  participants: {},
-  created_date: '2023-03-24T09:53:33.984Z',
-  updated_date: '2023-03-24T10:13:40.620Z',
-  __v: 0,
-};
+const room = exampleRoom();
 
 const message: Message = {
   _id: '01HZY3Q7V8K2M4N6P8R0S2T4V6',

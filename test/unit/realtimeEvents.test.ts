@@ -1,28 +1,10 @@
 import type { Message } from '../../lib/messages/message';
 import { messageCreated, roomClosed, roomOpened, roomRead } from '../../lib/realtime/events';
 import type { Room } from '../../lib/rooms/room';
+import { exampleRoom } from '../support/rooms';
 
 const room = (changes: Partial<Room> = {}): Room =>
-  ({
-    _id: 'room-1',
-    status: true,
-    type: 'agent_to_user',
-    room_id: '26000001',
-    order_id: '1',
-    order_vendor_id: '2',
-    vendor_id: '3',
-    agent_db: 'd',
-    db_name: 'd',
-    sub_domain: 's',
-    client_id: '1',
-    agent_id: '133',
-    order_user_id: '7',
-    participants: {},
-    created_date: '2026-01-01T00:00:00.000Z',
-    updated_date: '2026-01-01T00:00:00.000Z',
-    __v: 0,
-    ...changes,
-  }) as Room;
+  exampleRoom({ _id: 'room-1', created_date: '2026-01-01T00:00:00.000Z', updated_date: '2026-01-01T00:00:00.000Z', ...changes });
 
 const message = (id: string): Message =>
   ({ _id: id, room_id: 'room-1', text: 'hi', sender_id: '133', sender_type: 'agent', created_date: '2026-01-01T00:00:00.000Z' }) as Message;
