@@ -23,13 +23,16 @@ export default async function globalSetup(): Promise<void> {
   const store = await startLocalDynamo({ port: 0 });
   let s3: LocalS3 | undefined;
   try {
-    // Attachments: a local S3 with the local stage's bucket, for the functions and in-process tests alike.
-    s3 = await startLocalS3({ bucket: LOCAL_ATTACHMENTS_BUCKET });
+    const withOffline = process.env.NO_OFFLINE !== '1';
+    // The local S3's port is picked with the others, so none of them can take the API's.
+    const [httpPort, lambdaPort, websocketPort, s3Port] = withOffline ? await freePorts(4) : [];
+    // Attachments: a local S3 with the local stage's bucket, for the functions and in-process tests
+    // alike; like `npm start`'s, it admits uploads from the stack's own pages (the playground).
+    const origins = httpPort ? [`http://127.0.0.1:${httpPort}`, `http://localhost:${httpPort}`] : [];
+    s3 = await startLocalS3({ port: s3Port ?? 0, bucket: LOCAL_ATTACHMENTS_BUCKET, origins });
     process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     process.env.ATTACHMENTS_BUCKET = LOCAL_ATTACHMENTS_BUCKET;
     const names = tableNames(LOCAL_STAGE);
-    const withOffline = process.env.NO_OFFLINE !== '1';
-    const [httpPort, lambdaPort, websocketPort] = withOffline ? await freePorts(3) : [];
     await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
     // The playground's webhook receiver, as `npm start` registers it, but for tenant 2 only: tests
     // run tenant 1's handlers in-process too, where a subscribed event would go to the store's queue,
