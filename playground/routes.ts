@@ -21,14 +21,21 @@ export interface PlaygroundRequest extends Partial<ReceiverRequest> {
 }
 
 /**
+ * The local S3's origin (`http://127.0.0.1:<port>`), where the page posts upload forms and loads
+ * thumbnails from download URLs; none when the stack has no local S3.
+ */
+const localS3Origin = (endpoint = config.s3EndpointUrl): string | undefined => (endpoint ? new URL(endpoint).origin : undefined);
+
+/**
  * The page loads only what the local stack serves (no CDN, no inline script), talks to the API
- * on its own origin and to the local WebSocket. Swagger UI sets inline styles.
+ * on its own origin, to the local WebSocket and to the local S3 (files go there straight, as to a
+ * bucket on AWS), and shows images only from itself and that S3. Swagger UI sets inline styles.
  */
 const contentSecurityPolicy = (): string =>
   [
     "default-src 'self'",
-    `connect-src 'self' ${websocketUrl() ?? ''}`.trim(),
-    "img-src 'self' data:",
+    ['connect-src', "'self'", websocketUrl(), localS3Origin()].filter(Boolean).join(' '),
+    ['img-src', "'self'", 'data:', localS3Origin()].filter(Boolean).join(' '),
     "style-src 'self' 'unsafe-inline'",
     "script-src 'self'",
     "base-uri 'none'",
