@@ -48,6 +48,7 @@ const assetSources = (): Record<string, AssetSource> => {
     'pageState.js': own('pageState.js', JAVASCRIPT),
     'participants.js': own('participants.js', JAVASCRIPT),
     'webhooks.js': own('webhooks.js', JAVASCRIPT),
+    'attachments.js': own('attachments.js', JAVASCRIPT),
     'docs.js': own('docs.js', JAVASCRIPT),
     'asyncapi.js': own('asyncapi.js', JAVASCRIPT),
     // The docs renderer, from the installed package: it works offline, no CDN.

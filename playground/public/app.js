@@ -2,6 +2,7 @@
 // WebSocket. Everything goes through the public API with the participants' own tokens; the
 // local stack only serves this page, its config and development tokens.
 import { call, describeError } from './api.js';
+import { attachFile } from './attachments.js';
 import { renderExchange } from './exchange.js';
 import { readPageState, writePageState } from './pageState.js';
 import { PaneView, useRoleNames } from './pane.js';
@@ -171,14 +172,15 @@ function unreadOnLoad(pane, room) {
   return typeof room.unread_count === 'number' ? Math.max(room.unread_count, shown) : shown;
 }
 
-async function send(pane, text) {
+/** Sends the text and the files uploaded for it (text may be empty when there are files). */
+async function send(pane, text, attachmentIds) {
   if (!pane.room) {
     pane.view.showError('Start a chat first.');
     return false;
   }
   const reply = await call('POST', `${ROOMS}/${pane.room._id}/messages`, {
     token: pane.token,
-    body: { text, client_message_id: crypto.randomUUID() },
+    body: { ...(text && { text }), ...(attachmentIds.length && { attachments: attachmentIds }), client_message_id: crypto.randomUUID() },
   });
   if (!reply.ok) {
     pane.view.showError(describeError(reply));
@@ -371,7 +373,8 @@ async function main() {
   state.panes = state.config.participants.map((_, index) => {
     let pane;
     const view = new PaneView(template, `pane-${index}`, {
-      send: (text) => send(pane, text),
+      send: (text, attachmentIds) => send(pane, text, attachmentIds),
+      attach: (file) => attachFile(pane, file),
       toggleRoom: () => toggleRoom(pane),
       look: () => void readNow(pane),
     });

@@ -1,6 +1,7 @@
 // One participant's pane: an accessible region named after the participant, the room's state,
-// its messages (oldest at the top, newest at the bottom) with sender, time and read tick,
-// an unread count, errors as the API returned them, and a "Message" box with "Send".
+// its messages (oldest at the top, newest at the bottom) with sender, time, read tick and files,
+// an unread count, errors as the API returned them, and a "Message" box with "Attach" and "Send".
+import { attachmentsView } from './attachments.js';
 import { h } from './dom.js';
 
 /** Role names from the page's config: "Agent 133", "Customer 1". */
@@ -16,7 +17,12 @@ export class PaneView {
   /**
    * @param {HTMLTemplateElement} template
    * @param {string} id unique per pane, for label ids
-   * @param {{send: (text: string) => Promise<boolean>, toggleRoom: () => void, look: () => void}} actions
+   * @param {{
+   *   send: (text: string, attachmentIds: string[]) => Promise<boolean>,
+   *   attach: (file: File) => Promise<{_id: string} | undefined>,
+   *   toggleRoom: () => void,
+   *   look: () => void,
+   * }} actions
    */
   constructor(template, id, actions) {
     this.element = template.content.firstElementChild.cloneNode(true);
@@ -36,16 +42,32 @@ export class PaneView {
     this.list.tabIndex = 0;
     this.form = this.element.querySelector('.composer');
     this.input = this.form.elements.namedItem('text');
+    this.fileInput = this.form.elements.namedItem('file');
+    this.chosen = slot('chosen');
+    /** Files chosen for the next message: each uploading (`done`), then uploaded (`id`). */
+    this.files = [];
     this.me = { role: '', userId: '' };
 
     this.form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      // A file still uploading goes with this message once it is up.
+      await Promise.all(this.files.map((file) => file.done));
       const text = this.input.value.trim();
-      if (!text) return;
+      const files = this.files.filter((file) => file.id);
+      if (!text && !files.length) return;
       // Cleared at once, so the next message can be typed while this one is on its way;
-      // a failed send gives the text back (unless something new was typed meanwhile).
+      // a failed send gives the text and files back (unless something new was typed meanwhile).
       this.input.value = '';
-      if (!(await actions.send(text)) && this.input.value === '') this.input.value = text;
+      files.forEach((file) => this.dropFile(file));
+      if (await actions.send(text, files.map((file) => file.id))) return;
+      if (this.input.value === '') this.input.value = text;
+      files.forEach((file) => this.keepFile(file));
+    });
+    slot('attach').addEventListener('click', () => this.fileInput.click());
+    this.fileInput.addEventListener('change', () => {
+      for (const file of this.fileInput.files) this.chooseFile(file, actions.attach);
+      // The same file may be chosen again.
+      this.fileInput.value = '';
     });
     this.closeButton.addEventListener('click', () => actions.toggleRoom());
     // A participant "reads" what their pane shows once they interact with it.
@@ -97,8 +119,40 @@ export class PaneView {
     this.error.hidden = true;
   }
 
+  /** Empties the pane for another room or participant; files uploaded for the previous room cannot go to this one. */
   clearMessages() {
     this.list.replaceChildren();
+    [...this.files].forEach((file) => this.dropFile(file));
+  }
+
+  /** Shows `file` as chosen while `attach` uploads it; one the upload refuses goes (the error says why). */
+  chooseFile(file, attach) {
+    const entry = { name: file.name, id: undefined, chip: undefined, done: undefined };
+    const state = h('span', { class: 'upload-state' }, 'uploading…');
+    entry.chip = h('span', { class: 'chip', 'data-state': 'uploading' },
+      h('span', {}, file.name), ' ', state,
+      h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${file.name}` }, '×'),
+    );
+    entry.chip.querySelector('.remove').addEventListener('click', () => this.dropFile(entry));
+    entry.done = attach(file).then((attachment) => {
+      if (!attachment) return this.dropFile(entry);
+      entry.id = attachment._id;
+      entry.chip.dataset.state = 'uploaded';
+      state.textContent = 'ready';
+    });
+    this.keepFile(entry);
+  }
+
+  keepFile(entry) {
+    if (!this.files.includes(entry)) this.files.push(entry);
+    this.chosen.append(entry.chip);
+    this.chosen.hidden = false;
+  }
+
+  dropFile(entry) {
+    this.files = this.files.filter((file) => file !== entry);
+    entry.chip.remove();
+    this.chosen.hidden = this.files.length === 0;
   }
 
   isMine(message) {
@@ -116,7 +170,9 @@ export class PaneView {
         h('time', { datetime: message.created_date }, timeOf(message.created_date)),
         mine ? h('span', { class: 'tick', role: 'img', 'aria-label': 'Sent' }, '✓') : null,
       ),
-      h('p', { class: 'text' }, message.text),
+      // A message of files alone has no text line.
+      message.text || !message.attachments?.length ? h('p', { class: 'text' }, message.text) : null,
+      message.attachments?.length ? attachmentsView(message.attachments) : null,
     );
     const later = [...this.list.children].find((other) => other.dataset.id > message._id);
     this.list.insertBefore(item, later ?? null);
