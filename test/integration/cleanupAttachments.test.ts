@@ -16,7 +16,7 @@ import { roomKey, roomObjectsPrefix, roomTombstoneKey } from '../../lib/store/ke
 import { getRoomByRef } from '../../lib/store/rooms';
 import type { Actor, Tenant } from '../../lib/tenancy/tenant';
 import { objectKeys, PNG, postForm } from '../support/attachments';
-import { at, cleanup, getItem, newTenant, partitionItems, putChildren, refOf, startRoom, T0, withMiddleware, type Middleware } from './cleanupFixtures';
+import { at, cleanup, counting, getItem, newTenant, partitionItems, putChildren, refOf, startRoom, T0, withMiddleware } from './cleanupFixtures';
 
 const agent: Actor = { userId: '133', role: 'agent' };
 const customer: Actor = { userId: '7', role: 'user' };
@@ -55,16 +55,6 @@ const s3Requests = async <T>(tenant: Tenant, body: () => Promise<T>): Promise<{ 
   } finally {
     client.middlewareStack.remove(name);
   }
-};
-
-/** Counts the tenant's DynamoDB commands by name. */
-const counting = () => {
-  const counts: Record<string, number> = {};
-  const middleware: Middleware = (next, context) => async (args) => {
-    counts[context.commandName ?? '?'] = (counts[context.commandName ?? '?'] ?? 0) + 1;
-    return next(args);
-  };
-  return { counts, middleware };
 };
 
 describe('cleanup of rooms and their files', () => {

@@ -152,3 +152,13 @@ export const withMiddleware = async <T>(tenant: Tenant, middleware: Middleware, 
     documentClient(tenant).middlewareStack.remove(name);
   }
 };
+
+/** A middleware that counts the commands it sees by name (put it on with withMiddleware). */
+export const counting = () => {
+  const counts: Record<string, number> = {};
+  const middleware: Middleware = (next, context) => async (args) => {
+    counts[context.commandName ?? '?'] = (counts[context.commandName ?? '?'] ?? 0) + 1;
+    return next(args);
+  };
+  return { counts, middleware };
+};

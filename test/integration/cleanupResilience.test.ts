@@ -6,6 +6,7 @@ import type { Tenant } from '../../lib/tenancy/tenant';
 import {
   at,
   cleanup,
+  counting,
   cursorOf,
   getItem,
   newTenant,
@@ -32,16 +33,6 @@ const expectGone = async (tenant: Tenant, gone: Room[]) => {
     expect(await partitionItems(tenant, refOf(room))).toEqual([]);
     expect(await getItem(tenant, roomNumberKey(tenant, room.room_id))).toBeUndefined();
   }
-};
-
-/** Counts commands the shared client sends, by name. */
-const counting = () => {
-  const counts: Record<string, number> = {};
-  const middleware: Middleware = (next, context) => async (args) => {
-    counts[context.commandName ?? '?'] = (counts[context.commandName ?? '?'] ?? 0) + 1;
-    return next(args);
-  };
-  return { counts, middleware };
 };
 
 describe('cleanup: BatchWriteItem UnprocessedItems', () => {
