@@ -19,6 +19,12 @@ export interface Template {
 /** A function's packaged zip, read into memory. */
 export type PackagedFunction = FunctionArtifact & { entries: ZipEntry[] };
 
+/** What `serverless package` made of a stage: its CloudFormation and each function's zip. */
+export interface PackagedStage {
+  template: Template;
+  functions: PackagedFunction[];
+}
+
 /**
  * `serverless package --stage <stage>` into a temporary folder (`env` on top of a credential-free
  * environment): the CloudFormation and each function's zip.
@@ -26,7 +32,7 @@ export type PackagedFunction = FunctionArtifact & { entries: ZipEntry[] };
 export const packageStage = async (
   stage = 'prod',
   env: NodeJS.ProcessEnv = {},
-): Promise<{ template: Template; functions: PackagedFunction[] }> => {
+): Promise<PackagedStage> => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'chat-rooms-package-'));
   try {
     await packageService({ stage, outDir, env });
@@ -38,9 +44,12 @@ export const packageStage = async (
   }
 };
 
-/** The CloudFormation `serverless package --stage <stage>` produces. */
-export const packageTemplate = async (stage = 'prod', env: NodeJS.ProcessEnv = {}): Promise<Template> =>
-  (await packageStage(stage, env)).template;
+/** A resource by its logical id; a test that names a missing one fails saying so. */
+export const resourceOf = (template: Template, id: string): Resource => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+};
 
 export const ofType = (template: Template, type: string): Array<[string, Resource]> =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
