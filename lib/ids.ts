@@ -20,5 +20,3 @@ export const platformId = z.union([
     z.refine((value) => Number.isSafeInteger(Number(value)), 'must be at most 9007199254740991'),
   ),
 ], { error: 'must be a positive integer or a numeric string' });
-
-export type PlatformId = z.output<typeof platformId>;

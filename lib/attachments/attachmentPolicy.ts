@@ -39,8 +39,6 @@ export const attachmentSettings = z.object({
   ),
 });
 
-export type AttachmentSettings = z.output<typeof attachmentSettings>;
-
 /** A tenant's attachment settings, resolved (lib/tenancy/tenant.ts holds what the registry says). */
 export interface AttachmentPolicy {
   types: readonly AttachmentType[];

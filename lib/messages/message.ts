@@ -32,9 +32,6 @@ export interface Message {
   read_marks?: ReadMarks;
 }
 
-/** A message whose text is still there (every message until it is deleted). */
-export type LiveMessage = Message & { text: string };
-
 /**
  * The published `messageData`: fixed field order, absent `client_message_id` as null; the fields
  * an edit, masking or a deletion adds only where they apply.

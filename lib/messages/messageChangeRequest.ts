@@ -13,5 +13,4 @@ export const messagePathParams = z.object({ _id: roomIdParam, message_id: messag
 /** `PATCH /api/v1/chat/rooms/{_id}/messages/{message_id}`: the whole new text, by the same rules as a send's. */
 export const editMessageRequest = z.object({ text: messageText });
 
-export type MessagePathParams = z.output<typeof messagePathParams>;
 export type EditMessageRequest = z.output<typeof editMessageRequest>;

@@ -16,8 +16,6 @@ import { rateLimited, recordOnRoom } from './recordMessage';
 import type { SendMessageRequest } from './sendMessageRequest';
 import { DEFAULT_SEND_RATE_LIMIT, paceSend, senderKey } from './sendRate';
 
-export { ABANDONED_CLAIM_MS } from './messageClaim';
-
 /** Monotonic per container: messages sent within one millisecond still sort in sending order. */
 const nextMessageId = monotonicFactory();
 

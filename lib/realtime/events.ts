@@ -27,8 +27,6 @@ export type RealtimeEvent =
       reassigned_date: string;
     };
 
-export type RealtimeEventName = RealtimeEvent['event'];
-
 /** A message is created once: its `_id` names it. */
 export const messageCreated = (room: Room, message: Message): RealtimeEvent => ({
   event: 'message.created',

@@ -21,8 +21,6 @@ export const SLOT_OF_ROLE = {
   vendor: 'vendor_user_id',
 } as const satisfies Record<ParticipantRole, string>;
 
-export type Slot = (typeof SLOT_OF_ROLE)[ParticipantRole];
-
 export interface ConversationType {
   type: ChatType;
   /** Who starts it: the role whose slot the request's `user_id` fills. */

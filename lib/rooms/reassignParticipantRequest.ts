@@ -12,5 +12,4 @@ export const reassignParticipantParams = z.object({
 /** Its body: who holds the slot from now on. */
 export const reassignParticipantRequest = z.object({ user_id: platformId });
 
-export type ReassignParticipantParams = z.output<typeof reassignParticipantParams>;
 export type ReassignParticipantRequest = z.output<typeof reassignParticipantRequest>;

@@ -31,5 +31,4 @@ export const listRoomsParams = z.object({
   user_id: z.optional(z.string().check(z.trim(), z.regex(/^[1-9][0-9]*$/, 'must be a positive integer'))),
 });
 
-export type RoomPathParams = z.output<typeof roomPathParams>;
 export type ListRoomsParams = z.output<typeof listRoomsParams>;

@@ -7,8 +7,6 @@ import { subscribedEvents, webhookEndpoints } from '../webhooks/endpoint';
 import type { WebhookEventType } from '../webhooks/events';
 import { storedPublicJwk } from './publicKeys';
 
-export { publicJwk, type PublicJwk } from './publicKeys';
-
 export const ROLES = ['agent', 'user', 'vendor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

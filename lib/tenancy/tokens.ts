@@ -18,8 +18,6 @@ const accessClaims = z.object({
   order_ids: z.optional(z.array(platformId).check(z.maxLength(1000))),
 });
 
-export type AccessClaims = z.output<typeof accessClaims>;
-
 const invalid = (message = 'Access token is invalid') => new AppError('TOKEN_INVALID', message);
 
 /**

@@ -5,7 +5,8 @@
  * copies of one send under a slow store, and an attempt that dies after any of its writes.
  */
 import { handler as sendMessageHandler } from '../../functions/sendMessage/handler';
-import { ABANDONED_CLAIM_MS, sendMessage } from '../../lib/messages/sendMessage';
+import { ABANDONED_CLAIM_MS } from '../../lib/messages/messageClaim';
+import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
 import { closeRoom } from '../../lib/rooms/closeRoom';
 import { refOfRoomId } from '../../lib/rooms/identifiers';

@@ -7,7 +7,8 @@ import { handler as sendMessageHandler } from '../../functions/sendMessage/handl
 import { handler as startChatHandler } from '../../functions/startChat/handler';
 import { listMessages } from '../../lib/messages/listMessages';
 import { listMessagesParams } from '../../lib/messages/listMessagesParams';
-import { ABANDONED_CLAIM_MS, sendMessage } from '../../lib/messages/sendMessage';
+import { ABANDONED_CLAIM_MS } from '../../lib/messages/messageClaim';
+import { sendMessage } from '../../lib/messages/sendMessage';
 import { sendMessageRequest } from '../../lib/messages/sendMessageRequest';
 import { closeRoom } from '../../lib/rooms/closeRoom';
 import { conversationRef, refOfRoomId } from '../../lib/rooms/identifiers';
