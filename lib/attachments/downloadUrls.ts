@@ -1,6 +1,6 @@
+import { presignDownload } from '../store/attachmentObjects';
 import { sentObjectKey, type TenantKeyScope } from '../store/keys';
 import { contentDisposition, DOWNLOAD_URL_SECONDS, type MessageAttachment } from './attachment';
-import { attachmentObjects } from './objectsOnDemand';
 
 interface WithAttachments {
   _id: string;
@@ -12,13 +12,10 @@ interface WithAttachments {
  * The messages with a presigned GET (DOWNLOAD_URL_SECONDS) on each attachment, for a reader the
  * caller has let into the room: the send's answer and event go to the room's participants, a
  * listing to a participant or an admin (lib/rooms/roomAccess.ts). Signing is local (no request);
- * each URL makes S3 answer with the verified type and the disposition, whatever is asked. The
- * presigner is loaded only for messages that have files.
+ * each URL makes S3 answer with the verified type and the disposition, whatever is asked.
  */
-export const withDownloadUrls = async <M extends WithAttachments>(tenant: TenantKeyScope, messages: readonly M[]): Promise<M[]> => {
-  if (!messages.some((message) => message.attachments?.length)) return [...messages];
-  const { presignDownload } = await attachmentObjects();
-  return Promise.all(
+export const withDownloadUrls = async <M extends WithAttachments>(tenant: TenantKeyScope, messages: readonly M[]): Promise<M[]> =>
+  Promise.all(
     messages.map(async (message) => {
       if (!message.attachments?.length) return message;
       const attachments = await Promise.all(
@@ -34,4 +31,3 @@ export const withDownloadUrls = async <M extends WithAttachments>(tenant: Tenant
       return { ...message, attachments };
     }),
   );
-};
