@@ -33,6 +33,22 @@ const inProcessSsm = (): SsmTransport => ({
   } as SsmTransport['handler'],
 });
 
+/** inProcessSsm's region and credentials, answered by `handle`. */
+const ssmAnswering = (handle: (request: HttpRequest) => Promise<ReturnType<typeof reply>>): SsmTransport => ({
+  ...inProcessSsm(),
+  handler: { handle } as unknown as SsmTransport['handler'],
+});
+
+/** inProcessSsm, counting the requests it answers in `calls`. */
+const countingSsm = () => {
+  const counted = { calls: 0, transport: inProcessSsm() };
+  counted.transport = ssmAnswering(async (request) => {
+    counted.calls += 1;
+    return inProcessSsm().handler.handle(request) as Promise<ReturnType<typeof reply>>;
+  });
+  return counted;
+};
+
 const context = () => ({ getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
 
 describe('the cursor secret from SSM Parameter Store', () => {
@@ -64,10 +80,7 @@ describe('the cursor secret from SSM Parameter Store', () => {
   });
 
   it('reports what SSM refused (an error status) as a failure naming SSM\'s error type', async () => {
-    const refusing: SsmTransport = {
-      ...inProcessSsm(),
-      handler: { handle: async () => reply(400, { __type: 'AccessDeniedException', message: 'not allowed' }) } as unknown as SsmTransport['handler'],
-    };
+    const refusing = ssmAnswering(async () => reply(400, { __type: 'AccessDeniedException', message: 'not allowed' }));
     await expect(fetchSecureParameter(PARAMETER, refusing)).rejects.toThrow('SSM GetParameters answered 400 AccessDeniedException: not allowed');
   });
 
@@ -96,15 +109,10 @@ describe('the cursor secret from SSM Parameter Store', () => {
     let now = Date.UTC(2026, 10, 25, 12);
     let value = SECRET;
     const seen: string[] = [];
-    const rotating: SsmTransport = {
-      ...inProcessSsm(),
-      handler: {
-        handle: async (request: HttpRequest) => {
-          seen.push(String(request.body));
-          return reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: value }], InvalidParameters: [] });
-        },
-      } as SsmTransport['handler'],
-    };
+    const rotating = ssmAnswering(async (request) => {
+      seen.push(String(request.body));
+      return reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: value }], InvalidParameters: [] });
+    });
     const handler = middy()
       .use(cursorSecretFromSsm({ parameterName: PARAMETER, maxAgeMs: 300_000, transport: () => rotating, now: () => now }))
       .handler(async () => resolveCursorSecret());
@@ -121,28 +129,19 @@ describe('the cursor secret from SSM Parameter Store', () => {
 
   it('takes its maximum age from CURSOR_SECRET_MAX_AGE_SECONDS (5 minutes when unset)', async () => {
     let now = Date.UTC(2026, 10, 25, 12);
-    let calls = 0;
-    const counting: SsmTransport = {
-      ...inProcessSsm(),
-      handler: {
-        handle: async (request: HttpRequest) => {
-          calls += 1;
-          return inProcessSsm().handler.handle(request);
-        },
-      } as SsmTransport['handler'],
-    };
+    const counting = countingSsm();
     const fetchesAfter = async (ms: number) => {
       const handler = middy()
-        .use(cursorSecretFromSsm({ parameterName: PARAMETER, transport: () => counting, now: () => now }))
+        .use(cursorSecretFromSsm({ parameterName: PARAMETER, transport: () => counting.transport, now: () => now }))
         .handler(async () => resolveCursorSecret());
-      calls = 0;
+      counting.calls = 0;
       await handler({}, context());
       now += ms - 1;
       await handler({}, context());
-      const before = calls;
+      const before = counting.calls;
       now += 1;
       await handler({}, context());
-      return [before, calls];
+      return [before, counting.calls];
     };
     await withEnv({ CURSOR_SECRET_MAX_AGE_SECONDS: '60' }, async () => expect(await fetchesAfter(60_000)).toEqual([1, 2]));
     await withEnv({ CURSOR_SECRET_MAX_AGE_SECONDS: undefined }, async () => expect(await fetchesAfter(300_000)).toEqual([1, 2]));
@@ -152,17 +151,12 @@ describe('the cursor secret from SSM Parameter Store', () => {
     let now = Date.UTC(2026, 10, 25, 12);
     let answer: 'ok' | 'denied' = 'ok';
     let calls = 0;
-    const flaky: SsmTransport = {
-      ...inProcessSsm(),
-      handler: {
-        handle: async (_request: HttpRequest) => {
-          calls += 1;
-          return answer === 'ok'
-            ? reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] })
-            : reply(400, { __type: 'AccessDeniedException', message: 'not allowed' });
-        },
-      } as SsmTransport['handler'],
-    };
+    const flaky = ssmAnswering(async () => {
+      calls += 1;
+      return answer === 'ok'
+        ? reply(200, { Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: SECRET }], InvalidParameters: [] })
+        : reply(400, { __type: 'AccessDeniedException', message: 'not allowed' });
+    });
     const source = cachedSecureParameter({ name: PARAMETER, maxAgeMs: 300_000, retryAfterFailureMs: 30_000, transport: () => flaky, now: () => now });
     await expect(source()).resolves.toBe(SECRET);
     answer = 'denied';
@@ -179,19 +173,10 @@ describe('the cursor secret from SSM Parameter Store', () => {
   });
 
   it('shares one fetch between concurrent first requests', async () => {
-    let calls = 0;
-    const counting: SsmTransport = {
-      ...inProcessSsm(),
-      handler: {
-        handle: async (request: HttpRequest) => {
-          calls += 1;
-          return inProcessSsm().handler.handle(request);
-        },
-      } as SsmTransport['handler'],
-    };
-    const source = cachedSecureParameter({ name: PARAMETER, maxAgeMs: 300_000, transport: () => counting });
+    const counting = countingSsm();
+    const source = cachedSecureParameter({ name: PARAMETER, maxAgeMs: 300_000, transport: () => counting.transport });
     expect(new Set(await Promise.all(Array.from({ length: 5 }, () => source())))).toEqual(new Set([SECRET]));
-    expect(calls).toBe(1);
+    expect(counting.calls).toBe(1);
   });
 
   it('adds nothing where no parameter is named (local runs keep the development key)', () => {
