@@ -20,6 +20,13 @@ export class UsageError extends Error {
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
+/** What every command takes: the stage whose store it works on (the local one by default), and --help. */
+export const TARGET_OPTIONS = {
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** The command line, strictly: an unknown option or a missing value is a usage error. */
 export const parseCommandLine = <T extends OptionsConfig>(
   args: string[],

@@ -8,7 +8,7 @@
  * notes go to stderr; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput, type OptionValues } from './cli';
+import { parseCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
 
 const USAGE = `usage: npm run --silent privacy -- <command> [--stage <name>] [--region <region>]
@@ -24,9 +24,7 @@ const OPTIONS = {
   room: { type: 'string', multiple: true },
   scan: { type: 'boolean' },
   'requested-by': { type: 'string' },
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...TARGET_OPTIONS,
 } as const;
 
 type Values = OptionValues<typeof OPTIONS>;

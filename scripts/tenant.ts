@@ -6,7 +6,7 @@
  * stdout; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
 import { readFile } from 'node:fs/promises';
-import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput, type OptionValues } from './cli';
+import { parseCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
 import { tenantWebhooksCli } from './tenantWebhooks';
 
@@ -42,9 +42,7 @@ const OPTIONS = {
   'default-country': { type: 'string' },
   types: { type: 'string' },
   'max-bytes': { type: 'string' },
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...TARGET_OPTIONS,
 } as const;
 
 type Values = OptionValues<typeof OPTIONS>;

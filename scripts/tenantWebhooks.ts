@@ -4,7 +4,7 @@
  * deployed one, JSON lines on stdout, one line on stderr and exit 1 on a refusal (2 for a wrong
  * command line).
  */
-import { parseCommandLine, UsageError, type CliOutput, type OptionValues } from './cli';
+import { parseCommandLine, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
 import { targetRegistry } from './registryTarget';
 
 const WEBHOOK_USAGE = `usage: npm run --silent tenant -- webhook <command> [--stage <name>] [--region <region>]
@@ -24,9 +24,7 @@ const OPTIONS = {
   url: { type: 'string' },
   events: { type: 'string' },
   'overlap-hours': { type: 'string' },
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...TARGET_OPTIONS,
 } as const;
 
 type Values = OptionValues<typeof OPTIONS>;

@@ -6,7 +6,7 @@
  * with `--stage`. JSON lines on stdout; a refusal is one line on stderr and exit code 1 (2 for a
  * wrong command line).
  */
-import { parseCommandLine, runCommand, runMain, UsageError, type CliOutput } from './cli';
+import { parseCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput } from './cli';
 import { targetRegistry } from './registryTarget';
 
 const USAGE = `usage: npm run --silent webhooks -- <command> [--stage <name>] [--region <region>]
@@ -15,9 +15,7 @@ const USAGE = `usage: npm run --silent webhooks -- <command> [--stage <name>] [-
 
 const OPTIONS = {
   tenant: { type: 'string' },
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...TARGET_OPTIONS,
 } as const;
 
 const run = async (positionals: string[], tenant: string | undefined, { out, err }: CliOutput): Promise<void> => {
