@@ -5,12 +5,13 @@
  */
 import {
   actionsOf,
+  allows,
   httpApiFunctions,
   ofType,
+  ownStatements,
   requestFunctions,
   resourceOf,
   resourceStrings,
-  roleOf,
   statementsOf,
   type PackagedStage,
   type Resource,
@@ -28,8 +29,7 @@ export const hygieneChecks = (packaged: PackagedStage, alarmTopic: string): void
   describe('secrets and environment in the prod template', () => {
     const functions = () => ofType(template, 'AWS::Lambda::Function');
     const variablesOf = (fn: { Properties: any }): Record<string, unknown> => fn.Properties.Environment?.Variables ?? {};
-    const grants = (fn: Resource, action: string) =>
-      statementsOf(resource(roleOf(fn))).filter((statement) => actionsOf(statement).includes(action));
+    const grants = (fn: Resource, action: string) => ownStatements(template, fn).filter(allows(action));
 
     it('holds no secret value in any function environment: only the cursor key parameter name', () => {
       for (const [id, fn] of functions()) {
@@ -47,7 +47,7 @@ export const hygieneChecks = (packaged: PackagedStage, alarmTopic: string): void
       for (const [id, fn] of functions()) {
         const reads = grants(fn, 'ssm:GetParameters');
         const decrypts = grants(fn, 'kms:Decrypt');
-        const ssmActions = statementsOf(resource(roleOf(fn))).flatMap(actionsOf).filter((action) => /^(ssm|kms|secretsmanager):/.test(action));
+        const ssmActions = ownStatements(template, fn).flatMap(actionsOf).filter((action) => /^(ssm|kms|secretsmanager):/.test(action));
         if (!paging.includes(id)) {
           expect(`${id}: ${ssmActions}`).toBe(`${id}: `);
           continue;
@@ -70,7 +70,7 @@ export const hygieneChecks = (packaged: PackagedStage, alarmTopic: string): void
         const names = Object.keys(variablesOf(fn));
         expect(names).toEqual(expect.arrayContaining(LOGGING));
         // Only functions allowed into DynamoDB learn its tables.
-        const usesStore = statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).some((action) => /^dynamodb:|^sts:AssumeRole$/.test(action)));
+        const usesStore = ownStatements(template, fn).some((statement) => actionsOf(statement).some((action) => /^dynamodb:|^sts:AssumeRole$/.test(action)));
         expect(`${id}: ${names.some((name) => /^(CHAT_TABLE|TENANTS_TABLE|DYNAMODB_ENDPOINT)$/.test(name))}`).toBe(`${id}: ${usesStore}`);
         if (!requestFunctions(template).some(([requestId]) => requestId === id)) {
           expect(`${id}: ${names.filter((name) => /^TENANT_|^CURSOR_/.test(name))}`).toBe(`${id}: `);
@@ -139,7 +139,7 @@ export const hygieneChecks = (packaged: PackagedStage, alarmTopic: string): void
       const [, config] = ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === 'CleanupRoomsLambdaFunction')!;
       expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['CleanupFailureQueue', 'Arn'] } } });
       expect(resource('CleanupFailureQueue').Type).toBe('AWS::SQS::Queue');
-      const sends = statementsOf(resource('CleanupRoomsIamRoleLambdaExecution')).filter((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+      const sends = statementsOf(resource('CleanupRoomsIamRoleLambdaExecution')).filter(allows('sqs:SendMessage'));
       expect(sends.map((statement) => resourceStrings(statement.Resource))).toEqual([['CleanupFailureQueue.Arn']]);
     });
 

@@ -5,9 +5,12 @@
  */
 import {
   actionsOf,
+  allows,
+  functionsWhoseRole,
   isAttachmentsArn,
   isChatTableArn,
   ofType,
+  ownStatements,
   requestFunctions,
   resourceOf,
   resourceStrings,
@@ -99,7 +102,7 @@ export const iamChecks = (packaged: PackagedStage): void => {
       expect(requestRoles.length).toBeGreaterThanOrEqual(7);
       expect(trusted.filter((principal) => !requestRoles.includes(principal))).toEqual([]);
       for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
-        const assumes = statementsOf(resource(roleOf(fn))).filter((statement) => actionsOf(statement).includes('sts:AssumeRole'));
+        const assumes = ownStatements(template, fn).filter(allows('sts:AssumeRole'));
         if (!trusted.includes(`${roleOf(fn)}.Arn`)) {
           expect(assumes).toEqual([]);
           continue;
@@ -117,13 +120,13 @@ export const iamChecks = (packaged: PackagedStage): void => {
       const functions = requestFunctions(template);
       expect(functions.length).toBeGreaterThanOrEqual(7);
       for (const [id, fn] of functions) {
-        const chatArns = statementsOf(resource(roleOf(fn))).flatMap((statement) => resourceStrings(statement.Resource)).filter(isChatTableArn);
+        const chatArns = ownStatements(template, fn).flatMap((statement) => resourceStrings(statement.Resource)).filter(isChatTableArn);
         expect(`${id}: ${chatArns.join(', ')}`).toBe(`${id}: `);
       }
     });
 
     it('keeps the cleanup on its own listed chat-table actions, no Scan of the chat table', () => {
-      const statements = statementsOf(resource(roleOf(resource('CleanupRoomsLambdaFunction'))));
+      const statements = ownStatements(template, 'CleanupRoomsLambdaFunction');
       const onChat = statements.filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
       expect(onChat.flatMap(actionsOf).sort()).toEqual(
         ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query'].sort(),
@@ -136,10 +139,7 @@ export const iamChecks = (packaged: PackagedStage): void => {
       expect(routes.map((route) => route.RouteKey)).toEqual(expect.arrayContaining(['$connect', '$disconnect', '$default']));
       const [[, authorizer]] = ofType(template, 'AWS::ApiGatewayV2::Authorizer') as [[string, any]];
       expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', IdentitySource: [] });
-      const pushing = ofType(template, 'AWS::Lambda::Function')
-        .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('execute-api:ManageConnections')))
-        .map(([id]) => id)
-        .sort();
+      const pushing = functionsWhoseRole(template, allows('execute-api:ManageConnections'));
       expect(pushing).toEqual([
         'CloseRoomLambdaFunction',
         'DeleteMessageLambdaFunction',
@@ -151,7 +151,7 @@ export const iamChecks = (packaged: PackagedStage): void => {
       ]);
       for (const id of pushing) {
         expect(JSON.stringify(resource(id).Properties.Environment.Variables.WEBSOCKET_ENDPOINT)).toContain('WebsocketsApi');
-        const manage = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('execute-api:ManageConnections'))!;
+        const manage = ownStatements(template, id).find(allows('execute-api:ManageConnections'))!;
         // Push to a connection, and close one whose token expired: nothing else of the management API.
         expect(resourceStrings(manage.Resource)).toEqual(
           ['POST', 'DELETE'].map((method) => `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/prod/${method}/@connections/*`),
@@ -161,17 +161,14 @@ export const iamChecks = (packaged: PackagedStage): void => {
 
     it('keeps the webhook functions on webhook items of the chat table, and lets only the publishers hand events to them', () => {
       for (const id of ['DeliverWebhooksLambdaFunction', 'SweepWebhooksLambdaFunction']) {
-        const onChat = statementsOf(resource(roleOf(resource(id)))).filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
+        const onChat = ownStatements(template, id).filter((statement) => resourceStrings(statement.Resource).some(isChatTableArn));
         expect(onChat.length).toBeGreaterThan(0);
         for (const statement of onChat) {
           expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WEBHOOK#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } });
           expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
         }
       }
-      const invoking = ofType(template, 'AWS::Lambda::Function')
-        .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => actionsOf(statement).includes('lambda:InvokeFunction')))
-        .map(([id]) => id)
-        .sort();
+      const invoking = functionsWhoseRole(template, allows('lambda:InvokeFunction'));
       expect(invoking).toEqual([
         'CloseRoomLambdaFunction',
         'DeleteMessageLambdaFunction',
@@ -181,7 +178,7 @@ export const iamChecks = (packaged: PackagedStage): void => {
         'StartChatLambdaFunction',
       ]);
       for (const id of invoking) {
-        const invoke = statementsOf(resource(roleOf(resource(id)))).find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))!;
+        const invoke = ownStatements(template, id).find(allows('lambda:InvokeFunction'))!;
         expect(invoke.Resource).toEqual({ 'Fn::GetAtt': ['DeliverWebhooksLambdaFunction', 'Arn'] });
         expect(resource(id).Properties.Environment.Variables.WEBHOOK_FUNCTION_NAME).toBe('chat-rooms-prod-deliverWebhooks');
       }

@@ -11,12 +11,13 @@ import {
   actionsOf,
   ATTACHMENTS_SENT_OBJECTS,
   ATTACHMENTS_TENANT_OBJECTS,
+  functionsWhoseRole,
   isAttachmentsArn,
   ofType,
+  ownStatements,
   packageStage,
   resourceOf,
   resourceStrings,
-  roleOf,
   statementsOf,
   type PackagedFunction,
   type PackagedStage,
@@ -145,7 +146,7 @@ describe('the attachments bucket in the prod template', () => {
     expect(actionsOf(onBucket[0]!).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging']);
     expect(onBucket[0]!.Condition).toEqual({ Null: { 'aws:PrincipalTag/tenant': 'false' } });
 
-    const cleanup = statementsOf(resource(roleOf(resource('CleanupRoomsLambdaFunction')))).filter((statement) =>
+    const cleanup = ownStatements(template, 'CleanupRoomsLambdaFunction').filter((statement) =>
       resourceStrings(statement.Resource).some(isAttachmentsArn),
     );
     expect(cleanup.map((statement) => [actionsOf(statement), resourceStrings(statement.Resource), statement.Condition])).toEqual([
@@ -154,9 +155,7 @@ describe('the attachments bucket in the prod template', () => {
     ]);
 
     // No other function's own role touches the bucket: requests reach it as their tenant only.
-    const touching = ofType(template, 'AWS::Lambda::Function')
-      .filter(([, fn]) => statementsOf(resource(roleOf(fn))).some((statement) => resourceStrings(statement.Resource).some(isAttachmentsArn)))
-      .map(([id]) => id);
+    const touching = functionsWhoseRole(template, (statement) => resourceStrings(statement.Resource).some(isAttachmentsArn));
     expect(touching).toEqual(['CleanupRoomsLambdaFunction']);
   });
 

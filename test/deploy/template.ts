@@ -86,6 +86,23 @@ export const resourceStrings = (resource: unknown): string[] => {
 /** The logical id of a function's role. */
 export const roleOf = (fn: Resource): string => fn.Properties.Role['Fn::GetAtt'][0];
 
+/** The statements of a function's own role (the function by logical id, or its resource). */
+export const ownStatements = (template: Template, fn: string | Resource): Statement[] =>
+  statementsOf(resourceOf(template, roleOf(typeof fn === 'string' ? resourceOf(template, fn) : fn)));
+
+/** Whether a statement allows `action`. */
+export const allows =
+  (action: string) =>
+  (statement: Statement): boolean =>
+    actionsOf(statement).includes(action);
+
+/** The functions whose own role has a statement `matching`, by logical id, sorted. */
+export const functionsWhoseRole = (template: Template, matching: (statement: Statement) => boolean): string[] =>
+  ofType(template, 'AWS::Lambda::Function')
+    .filter(([, fn]) => ownStatements(template, fn).some(matching))
+    .map(([id]) => id)
+    .sort();
+
 /** Functions API Gateway invokes (an HTTP route or a WebSocket route). */
 export const requestFunctions = (template: Template): Array<[string, Resource]> => {
   const invoked = new Set(
