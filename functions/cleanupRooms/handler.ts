@@ -4,7 +4,8 @@ import { withPassMetrics } from '../../lib/cleanup/passMetrics';
 import { logReporter } from '../../lib/cleanup/report';
 import { injectLambdaContext, logger } from '../../lib/log';
 import { logMetrics, metrics } from '../../lib/metrics';
-import { runCleanup, type CleanupSummary } from '../../lib/cleanup/runCleanup';
+import type { CleanupSummary } from '../../lib/cleanup/passCounts';
+import { runCleanup } from '../../lib/cleanup/runCleanup';
 
 /** The scheduled time, so a delayed or retried delivery judges staleness as scheduled. */
 const timeOf = (event: Partial<ScheduledEvent>): Date => {

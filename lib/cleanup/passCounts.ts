@@ -10,6 +10,16 @@ export interface PassCounts {
   retries: number;
 }
 
+/** What a whole pass reports, across tenants. */
+export interface CleanupSummary extends PassCounts {
+  /** Tenants this pass worked on. */
+  tenants: number;
+  failedTenants: string[];
+  /** False if the budget ran out first; the next pass continues from the cursors. */
+  complete: boolean;
+  durationMs: number;
+}
+
 const COUNTS = ['scanned', 'deleted', 'skipped', 'resumed', 'children', 'retries'] as const satisfies readonly (keyof PassCounts)[];
 
 export const noCounts = (): PassCounts => ({ scanned: 0, deleted: 0, skipped: 0, resumed: 0, children: 0, retries: 0 });

@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '../metrics';
 import type { CleanupReporter } from './report';
-import type { CleanupSummary } from './runCleanup';
+import type { CleanupSummary } from './passCounts';
 
 /** A pass's counts as metrics: what an alarm on a stuck or failing cleanup watches. */
 export const recordPassMetrics = (metrics: Metrics, summary: CleanupSummary): void => {

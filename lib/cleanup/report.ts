@@ -1,5 +1,5 @@
 import { logger } from '../log';
-import type { CleanupSummary } from './runCleanup';
+import type { CleanupSummary } from './passCounts';
 import type { TenantPassSummary } from './cleanTenant';
 
 /** Where a pass reports: the structured logger in Lambda, stderr for `npm run cleanup`. */

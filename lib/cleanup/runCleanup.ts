@@ -5,7 +5,7 @@ import { epochSeconds } from '../time';
 import { timeBudget } from './budget';
 import { cleanTenant, type TenantPassOptions } from './cleanTenant';
 import { logReporter, type CleanupReporter } from './report';
-import { addCounts, noCounts, type PassCounts } from './passCounts';
+import { addCounts, noCounts, type CleanupSummary } from './passCounts';
 
 export interface CleanupOptions {
   /** The time rooms are judged stale at (`expires_at <= now`). */
@@ -24,15 +24,6 @@ export interface CleanupOptions {
   childPageSize?: number;
   batch?: BatchDeleteOptions;
   reporter?: CleanupReporter;
-}
-
-export interface CleanupSummary extends PassCounts {
-  /** Tenants this pass worked on. */
-  tenants: number;
-  failedTenants: string[];
-  /** False if the budget ran out first; the next pass continues from the cursors. */
-  complete: boolean;
-  durationMs: number;
 }
 
 export class CleanupFailed extends Error {
