@@ -7,74 +7,11 @@
  * Expects a running local store with the tables and the local tenants (bench/run.ts starts one).
  */
 import { randomInt } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { SEED_BODY } from '../scripts/local/seedRequest';
 import { signLocalToken } from '../scripts/local/tokens';
+import { replay, RequestRecorder, type SentRequest } from './requestReplay';
 import { msSince, round, shuffled, spread, type Spread } from './stats';
-
-type Client = { send: (command: unknown, ...rest: unknown[]) => Promise<unknown> };
-type Command = { input: unknown; constructor: new (input: unknown) => unknown };
-
-interface SentRequest {
-  client: Client;
-  command: Command;
-}
-
-/**
- * Records every DynamoDB request any client sends while `recording` is set. It wraps the SDK's
- * shared `send`, so clients made later (one per tenant, say) are seen as well.
- */
-class RequestRecorder {
-  private recording: SentRequest[] | undefined;
-  private readonly original: Client['send'];
-  private readonly base: Client;
-
-  constructor() {
-    this.base = Object.getPrototypeOf(DynamoDBClient.prototype) as Client;
-    this.original = this.base.send;
-    const recorder = this;
-    this.base.send = function (this: Client, command: unknown, ...rest: unknown[]) {
-      if (recorder.recording && (this instanceof DynamoDBClient || this instanceof DynamoDBDocumentClient)) {
-        recorder.recording.push({ client: this, command: command as Command });
-      }
-      return recorder.original.call(this, command, ...rest);
-    };
-  }
-
-  async during(body: () => Promise<void>): Promise<SentRequest[]> {
-    const sent: SentRequest[] = [];
-    this.recording = sent;
-    try {
-      await body();
-    } finally {
-      this.recording = undefined;
-    }
-    return sent;
-  }
-
-  restore(): void {
-    this.base.send = this.original;
-  }
-}
-
-/** A replayed conditional create finds its item already there: the store did the same work. */
-const EXPECTED_ON_REPLAY = new Set(['ConditionalCheckFailedException', 'TransactionCanceledException']);
-
-const replay = async (requests: readonly SentRequest[]): Promise<number> => {
-  let conditionFailures = 0;
-  for (const { client, command } of requests) {
-    const Constructor = command.constructor;
-    try {
-      await client.send(new Constructor(structuredClone(command.input)));
-    } catch (error) {
-      if (!EXPECTED_ON_REPLAY.has((error as Error).name)) throw error;
-      conditionFailures++;
-    }
-  }
-  return conditionFailures;
-};
 
 const context = {
   functionName: 'bench',
@@ -195,178 +132,232 @@ const withQuietStdout = async <T>(body: () => Promise<T>): Promise<T> => {
   }
 };
 
+/** The handlers, imported after the bench has set the environment they read as they load. */
+const loadHandlers = async () => ({
+  startChat: (await import('../functions/startChat/handler')).handler as Handler,
+  sendMessage: (await import('../functions/sendMessage/handler')).handler as Handler,
+  listMessages: (await import('../functions/listMessages/handler')).handler as Handler,
+  listRooms: (await import('../functions/listRooms/handler')).handler as Handler,
+  getRoom: (await import('../functions/getRoom/handler')).handler as Handler,
+  fetchRoomByUserAgent: (await import('../functions/fetchRoomByUserAgent/handler')).handler as Handler,
+});
+
+type Handlers = Awaited<ReturnType<typeof loadHandlers>>;
+
+/** An agent with a room of their own, signed in. */
+interface Sender {
+  token: string;
+  roomId: string;
+}
+
+const ROOM_PAGE = 50;
+
+const startChatCall = (agent: string, token: string, order_id: number): HttpCall => ({
+  method: 'POST', path: '/api/v1/chat/startChat', token, body: { ...SEED_BODY, user_id: agent, order_id },
+});
+
+const sendCall = (sender: Sender, text: string): HttpCall => ({
+  method: 'POST',
+  path: `/api/v1/chat/rooms/${sender.roomId}/messages`,
+  token: sender.token,
+  pathParameters: { _id: sender.roomId },
+  body: { text, client_message_id: `bench-${randomInt(2 ** 40)}` },
+});
+
+/** What the measured operations work on, made before the rounds. */
+interface Scene {
+  base: number;
+  busyAgent: string;
+  busyToken: string;
+  senders: Sender[];
+  /** The room with a full page of history (the first sender's). */
+  history: Sender;
+}
+
+/**
+ * A busy agent with a full page of rooms; rooms whose own agents send (one sender each, so no
+ * sender's rate allowance runs out); a room with a full page of history.
+ */
+const setScene = async (handlers: Handlers): Promise<Scene> => {
+  const base = randomInt(1, 2 ** 30) * 1000;
+  const busyAgent = String(base);
+  const busyToken = await signLocalToken(1, busyAgent, 'agent');
+  const startChat = (agent: string, token: string, order_id: number) => invoke(handlers.startChat, startChatCall(agent, token, order_id), 200);
+  for (let i = 1; i <= ROOM_PAGE + 5; i++) await startChat(busyAgent, busyToken, base + i);
+  const senders = await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      const agent = String(base + 500 + i);
+      const token = await signLocalToken(1, agent, 'agent');
+      const room = await startChat(agent, token, base + 500 + i);
+      return { token, roomId: room.roomData._id as string };
+    }),
+  );
+  const history = senders[0]!;
+  for (let i = 0; i < 60; i++) {
+    const admin = await signLocalToken(1, base + 900 + i, 'admin');
+    await invoke(handlers.sendMessage, sendCall({ token: admin, roomId: history.roomId }, `history ${i}: on my way, about ten minutes`), 201);
+  }
+  return { base, busyAgent, busyToken, senders, history };
+};
+
+const operationsIn = (handlers: Handlers, { base, busyAgent, busyToken, senders, history }: Scene): Operation[] => {
+  const touchOrder = base + 1;
+  let created = 0;
+  return [
+    { name: 'startChat touch', handler: handlers.startChat, expectStatus: 200, call: () => startChatCall(busyAgent, busyToken, touchOrder) },
+    {
+      name: 'startChat create',
+      handler: handlers.startChat,
+      expectStatus: 200,
+      call: () => startChatCall(busyAgent, busyToken, base + 100_000 + ++created),
+    },
+    {
+      name: 'sendMessage',
+      handler: handlers.sendMessage,
+      expectStatus: 201,
+      call: (i) => sendCall(senders[(i % (senders.length - 1)) + 1]!, 'On my way, ten minutes'),
+    },
+    {
+      name: 'listMessages (page of 50)',
+      handler: handlers.listMessages,
+      expectStatus: 200,
+      call: () => ({
+        method: 'GET', path: `/api/v1/chat/rooms/${history.roomId}/messages`, token: history.token,
+        pathParameters: { _id: history.roomId }, query: { limit: '50' },
+      }),
+    },
+    {
+      name: `listRooms (page of ${ROOM_PAGE})`,
+      handler: handlers.listRooms,
+      expectStatus: 200,
+      call: () => ({ method: 'GET', path: '/api/v1/chat/rooms', token: busyToken, query: { limit: String(ROOM_PAGE) } }),
+    },
+    {
+      name: 'getRoom',
+      handler: handlers.getRoom,
+      expectStatus: 200,
+      call: () => ({ method: 'GET', path: `/api/v1/chat/rooms/${history.roomId}`, token: history.token, pathParameters: { _id: history.roomId } }),
+    },
+    {
+      name: `fetchRoomByUserAgent (${ROOM_PAGE})`,
+      handler: handlers.fetchRoomByUserAgent,
+      expectStatus: 200,
+      call: () => ({
+        method: 'POST', path: '/api/room/fetchRoomByUserAgent', token: busyToken,
+        body: { sub_domain: SEED_BODY.sub_domain, client_id: SEED_BODY.client_id, agent_id: busyAgent, type: 'agent-to-user', limit: ROOM_PAGE },
+      }),
+    },
+  ];
+};
+
+/** What the measured rounds gather for one operation. */
+interface Samples {
+  handlerWall: number[];
+  bareWall: number[];
+  pairRatios: number[];
+  handlerCpu: number[];
+  bareCpu: number[];
+  /** The requests of the operation's latest handler run: what the bare side replays. */
+  lastRequests?: SentRequest[];
+  conditionFailures: number;
+}
+
+const noSamples = (): Samples => ({ handlerWall: [], bareWall: [], pairRatios: [], handlerCpu: [], bareCpu: [], conditionFailures: 0 });
+
+/** The handler side of a pair; the requests it sends become the bare side. */
+const timeHandler = async (recorder: RequestRecorder, op: Operation, round: number, samples: Samples): Promise<Timing> => {
+  let timing: Timing = { wall: 0, cpu: 0 };
+  // The event is built and the answer checked outside the span, as API Gateway and the client do
+  // that outside the function: the span is the handler's own work.
+  const call = op.call(round);
+  const event = eventFor(call);
+  let response: HttpResult | undefined;
+  samples.lastRequests = await recorder.during(async () => {
+    timing = await timed(async () => {
+      response = (await op.handler(event as never, context)) as HttpResult;
+    });
+  });
+  expectAnswer(call, response!, op.expectStatus);
+  return timing;
+};
+
+const timeBare = async (samples: Samples, counted: boolean): Promise<Timing> => {
+  let failures = 0;
+  const timing = await timed(async () => {
+    failures = await replay(samples.lastRequests ?? []);
+  });
+  if (counted) samples.conditionFailures += failures;
+  return timing;
+};
+
+/**
+ * One operation's pair in round `i` (negative while warming up, and then nothing is kept): the
+ * handler and its requests bare, in a random order.
+ */
+const runPair = async (recorder: RequestRecorder, op: Operation, samples: Samples, i: number, warmup: number): Promise<void> => {
+  const handlerSide = () => timeHandler(recorder, op, i + warmup, samples);
+  const bareSide = () => timeBare(samples, i >= 0);
+  if (!samples.lastRequests) await handlerSide();
+  const handlerFirst = Math.random() < 0.5;
+  const first = handlerFirst ? await handlerSide() : await bareSide();
+  const second = handlerFirst ? await bareSide() : await handlerSide();
+  const [handler, bare] = handlerFirst ? [first, second] : [second, first];
+  if (i < 0) return;
+  samples.handlerWall.push(handler.wall);
+  samples.bareWall.push(bare.wall);
+  samples.pairRatios.push(handler.wall / bare.wall);
+  samples.handlerCpu.push(handler.cpu);
+  samples.bareCpu.push(bare.cpu);
+};
+
+/** The warm-up rounds, then the measured ones, each running every operation's pair in a new random order. */
+const runRounds = async (
+  recorder: RequestRecorder,
+  operations: Operation[],
+  { rounds, warmup, log }: { rounds: number; warmup: number; log: (line: string) => void },
+): Promise<Map<Operation, Samples>> => {
+  const samples = new Map(operations.map((op) => [op, noSamples()]));
+  for (let i = -warmup; i < rounds; i++) {
+    for (const op of shuffled(operations)) await runPair(recorder, op, samples.get(op)!, i, warmup);
+    if (i >= 0 && (i + 1) % 50 === 0) log(`handler overhead: round ${i + 1}/${rounds}`);
+  }
+  return samples;
+};
+
+const summarise = (op: Operation, samples: Samples): OverheadRow => {
+  const handlerMs = spread(samples.handlerWall);
+  const bareMs = spread(samples.bareWall);
+  const handlerCpuMs = spread(samples.handlerCpu);
+  const bareCpuMs = spread(samples.bareCpu);
+  const pairRatio = spread(samples.pairRatios);
+  return {
+    operation: op.name,
+    requests: samples.lastRequests?.length ?? 0,
+    handlerMs: ms(handlerMs),
+    bareMs: ms(bareMs),
+    ratio: round(handlerMs.median / bareMs.median),
+    pairRatio: { median: round(pairRatio.median), p25: round(pairRatio.p25), p75: round(pairRatio.p75), n: pairRatio.n },
+    overheadMs: round(handlerMs.median - bareMs.median, 3),
+    handlerCpuMs: ms(handlerCpuMs),
+    bareCpuMs: ms(bareCpuMs),
+    cpuRatio: round(handlerCpuMs.median / bareCpuMs.median),
+    overheadCpuMs: round(handlerCpuMs.median - bareCpuMs.median, 3),
+    replayConditionFailures: samples.conditionFailures,
+  };
+};
+
 export const measureOverhead = async ({
   rounds = 300,
   warmup = 30,
   log = console.error,
 }: { rounds?: number; warmup?: number; log?: (line: string) => void } = {}): Promise<OverheadResult> => {
-  const handlers = {
-    startChat: (await import('../functions/startChat/handler')).handler as Handler,
-    sendMessage: (await import('../functions/sendMessage/handler')).handler as Handler,
-    listMessages: (await import('../functions/listMessages/handler')).handler as Handler,
-    listRooms: (await import('../functions/listRooms/handler')).handler as Handler,
-    getRoom: (await import('../functions/getRoom/handler')).handler as Handler,
-    fetchRoomByUserAgent: (await import('../functions/fetchRoomByUserAgent/handler')).handler as Handler,
-  };
+  const handlers = await loadHandlers();
   const recorder = new RequestRecorder();
   try {
     return await withQuietStdout(async () => {
-      const base = randomInt(1, 2 ** 30) * 1000;
-      const busyAgent = String(base);
-      const busyToken = await signLocalToken(1, busyAgent, 'agent');
-      const startChatCall = (agent: string, token: string, order_id: number): HttpCall => ({
-        method: 'POST', path: '/api/v1/chat/startChat', token, body: { ...SEED_BODY, user_id: agent, order_id },
-      });
-      const startChat = (agent: string, token: string, order_id: number) => invoke(handlers.startChat, startChatCall(agent, token, order_id), 200);
-
-      // A busy agent with a full page of rooms; rooms whose own agents send (one sender each, so no
-      // sender's rate allowance runs out); a room with a full page of history.
-      const ROOM_PAGE = 50;
-      for (let i = 1; i <= ROOM_PAGE + 5; i++) await startChat(busyAgent, busyToken, base + i);
-      const senders = await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => {
-          const agent = String(base + 500 + i);
-          const token = await signLocalToken(1, agent, 'agent');
-          const room = await startChat(agent, token, base + 500 + i);
-          return { token, roomId: room.roomData._id as string };
-        }),
-      );
-      const history = senders[0]!;
-      const sendCall = (sender: { token: string; roomId: string }, text: string): HttpCall => ({
-        method: 'POST',
-        path: `/api/v1/chat/rooms/${sender.roomId}/messages`,
-        token: sender.token,
-        pathParameters: { _id: sender.roomId },
-        body: { text, client_message_id: `bench-${randomInt(2 ** 40)}` },
-      });
-      for (let i = 0; i < 60; i++) {
-        const admin = await signLocalToken(1, base + 900 + i, 'admin');
-        await invoke(handlers.sendMessage, sendCall({ token: admin, roomId: history.roomId }, `history ${i}: on my way, about ten minutes`), 201);
-      }
-      const touchOrder = base + 1;
-      let created = 0;
-
-      const operations: Operation[] = [
-        { name: 'startChat touch', handler: handlers.startChat, expectStatus: 200, call: () => startChatCall(busyAgent, busyToken, touchOrder) },
-        {
-          name: 'startChat create',
-          handler: handlers.startChat,
-          expectStatus: 200,
-          call: () => startChatCall(busyAgent, busyToken, base + 100_000 + ++created),
-        },
-        {
-          name: 'sendMessage',
-          handler: handlers.sendMessage,
-          expectStatus: 201,
-          call: (i) => sendCall(senders[(i % (senders.length - 1)) + 1]!, 'On my way, ten minutes'),
-        },
-        {
-          name: 'listMessages (page of 50)',
-          handler: handlers.listMessages,
-          expectStatus: 200,
-          call: () => ({
-            method: 'GET', path: `/api/v1/chat/rooms/${history.roomId}/messages`, token: history.token,
-            pathParameters: { _id: history.roomId }, query: { limit: '50' },
-          }),
-        },
-        {
-          name: `listRooms (page of ${ROOM_PAGE})`,
-          handler: handlers.listRooms,
-          expectStatus: 200,
-          call: () => ({ method: 'GET', path: '/api/v1/chat/rooms', token: busyToken, query: { limit: String(ROOM_PAGE) } }),
-        },
-        {
-          name: 'getRoom',
-          handler: handlers.getRoom,
-          expectStatus: 200,
-          call: () => ({ method: 'GET', path: `/api/v1/chat/rooms/${history.roomId}`, token: history.token, pathParameters: { _id: history.roomId } }),
-        },
-        {
-          name: `fetchRoomByUserAgent (${ROOM_PAGE})`,
-          handler: handlers.fetchRoomByUserAgent,
-          expectStatus: 200,
-          call: () => ({
-            method: 'POST', path: '/api/room/fetchRoomByUserAgent', token: busyToken,
-            body: { sub_domain: SEED_BODY.sub_domain, client_id: SEED_BODY.client_id, agent_id: busyAgent, type: 'agent-to-user', limit: ROOM_PAGE },
-          }),
-        },
-      ];
-
-      const handlerSamples = new Map(operations.map((op) => [op, [] as number[]]));
-      const bareSamples = new Map(operations.map((op) => [op, [] as number[]]));
-      const pairRatios = new Map(operations.map((op) => [op, [] as number[]]));
-      const handlerCpu = new Map(operations.map((op) => [op, [] as number[]]));
-      const bareCpu = new Map(operations.map((op) => [op, [] as number[]]));
-      const lastRequests = new Map<Operation, SentRequest[]>();
-      const requestCounts = new Map<Operation, number>();
-      const conditionFailures = new Map(operations.map((op) => [op, 0]));
-
-      for (let i = -warmup; i < rounds; i++) {
-        for (const op of shuffled(operations)) {
-          const timeHandler = async (): Promise<Timing> => {
-            let timing: Timing = { wall: 0, cpu: 0 };
-            // The event is built and the answer checked outside the span, as API Gateway and the
-            // client do that outside the function: the span is the handler's own work.
-            const call = op.call(i + warmup);
-            const event = eventFor(call);
-            let response: HttpResult | undefined;
-            const sent = await recorder.during(async () => {
-              timing = await timed(async () => {
-                response = (await op.handler(event as never, context)) as HttpResult;
-              });
-            });
-            expectAnswer(call, response!, op.expectStatus);
-            lastRequests.set(op, sent);
-            requestCounts.set(op, sent.length);
-            return timing;
-          };
-          const timeBare = async (): Promise<Timing> => {
-            let failures = 0;
-            const timing = await timed(async () => {
-              failures = await replay(lastRequests.get(op) ?? []);
-            });
-            if (i >= 0) conditionFailures.set(op, conditionFailures.get(op)! + failures);
-            return timing;
-          };
-          if (!lastRequests.has(op)) await timeHandler();
-          const handlerFirst = Math.random() < 0.5;
-          const first = handlerFirst ? await timeHandler() : await timeBare();
-          const second = handlerFirst ? await timeBare() : await timeHandler();
-          const [handler, bare] = handlerFirst ? [first, second] : [second, first];
-          if (i < 0) continue;
-          handlerSamples.get(op)!.push(handler.wall);
-          bareSamples.get(op)!.push(bare.wall);
-          pairRatios.get(op)!.push(handler.wall / bare.wall);
-          handlerCpu.get(op)!.push(handler.cpu);
-          bareCpu.get(op)!.push(bare.cpu);
-        }
-        if (i >= 0 && (i + 1) % 50 === 0) log(`handler overhead: round ${i + 1}/${rounds}`);
-      }
-
-      return {
-        rounds,
-        warmup,
-        operations: operations.map((op) => {
-          const handlerMs = spread(handlerSamples.get(op)!);
-          const bareMs = spread(bareSamples.get(op)!);
-          const handlerCpuMs = spread(handlerCpu.get(op)!);
-          const bareCpuMs = spread(bareCpu.get(op)!);
-          return {
-            operation: op.name,
-            requests: requestCounts.get(op) ?? 0,
-            handlerMs: ms(handlerMs),
-            bareMs: ms(bareMs),
-            ratio: round(handlerMs.median / bareMs.median),
-            pairRatio: ((s) => ({ median: round(s.median), p25: round(s.p25), p75: round(s.p75), n: s.n }))(spread(pairRatios.get(op)!)),
-            overheadMs: round(handlerMs.median - bareMs.median, 3),
-            handlerCpuMs: ms(handlerCpuMs),
-            bareCpuMs: ms(bareCpuMs),
-            cpuRatio: round(handlerCpuMs.median / bareCpuMs.median),
-            overheadCpuMs: round(handlerCpuMs.median - bareCpuMs.median, 3),
-            replayConditionFailures: conditionFailures.get(op)!,
-          };
-        }),
-      };
+      const operations = operationsIn(handlers, await setScene(handlers));
+      const samples = await runRounds(recorder, operations, { rounds, warmup, log });
+      return { rounds, warmup, operations: operations.map((op) => summarise(op, samples.get(op)!)) };
     });
   } finally {
     recorder.restore();
