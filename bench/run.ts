@@ -50,8 +50,7 @@ const COSTED = [
   { name: 'messages page (50)', functionName: 'listMessages', units: 'messages page of 50', handler: 'listMessages (page of 50)' },
   { name: 'room-list page (50)', functionName: 'listRooms', units: 'room list of 50', handler: 'listRooms (page of 50)' },
 ] as const;
-
-const main = async () => {
+const options = () => {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '300' },
@@ -61,12 +60,12 @@ const main = async () => {
   });
   const coldRounds = Number(values['cold-rounds']);
   if (!(coldRounds >= 15)) throw new Error('--cold-rounds must be at least 15');
-  const startedAt = new Date().toISOString();
-  const machineAtStart = machine();
+  return { rounds: Number(values.rounds), coldRounds, out: values.out };
+};
 
+/** Units per operation and handler overhead, both against one local store started for them. */
+const measureAgainstLocalStore = async (rounds: number): Promise<{ report: OperationReport; overhead: OverheadResult }> => {
   const store = await startLocalDynamo();
-  let report: OperationReport;
-  let overhead: OverheadResult;
   try {
     const names = tableNames(LOCAL_STAGE);
     await createTables({ endpoint: store.endpoint, stage: LOCAL_STAGE });
@@ -84,16 +83,17 @@ const main = async () => {
     const { toTenant } = await import('../lib/tenancy/tenant');
     const { measureOperationUnits } = await import('./operationUnits');
     log('units per operation …');
-    report = await measureOperationUnits({ tenant: toTenant(LOCAL_TENANTS[0]!), endpoint: store.endpoint });
+    const report = await measureOperationUnits({ tenant: toTenant(LOCAL_TENANTS[0]!), endpoint: store.endpoint });
     log('handler overhead …');
-    overhead = await measureOverhead({ rounds: Number(values.rounds), log });
+    const overhead = await measureOverhead({ rounds, log });
+    return { report, overhead };
   } finally {
     await store.stop();
   }
-  const coldStart: ColdStartResult = await measureColdStart({ rounds: coldRounds, log });
-  const units = report.figures;
+};
 
-  const costs: CostRow[] = COSTED.map((row) => {
+const costRows = (units: OperationUnits[], overhead: OverheadResult): CostRow[] =>
+  COSTED.map((row) => {
     const measured = units.find((figure) => figure.operation === row.units);
     const handler = overhead.operations.find((operation) => operation.operation === row.handler);
     if (!measured || !handler) throw new Error(`no measurement for ${row.name}`);
@@ -107,24 +107,15 @@ const main = async () => {
     });
   });
 
-  const results = {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage },
-    units: { roomItemBytes: report.roomItemBytes, operations: units },
-    overhead,
-    coldStart,
-    cost: { prices: PRICES, assumptions: ASSUMPTIONS, rows: costs },
-  };
-  writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+const spread = (s: { median: number; p25: number; p75: number }, digits = 2) =>
+  `${s.median.toFixed(digits)} (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
 
-  const spread = (s: { median: number; p25: number; p75: number }, digits = 2) =>
-    `${s.median.toFixed(digits)} (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
+const printTables = (report: OperationReport, overhead: OverheadResult, coldStart: ColdStartResult, costs: CostRow[]): void => {
   console.log(`\nDynamoDB units per operation (DynamoDB's billing rules, from the items before and after; room item ${report.roomItemBytes} B)`);
   console.log(
     table(
       ['operation', 'WU', 'RU', 'requests', 'round trips', 'WU by index', 'other requests'],
-      units.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, u.roundTrips, JSON.stringify(u.indexes), otherRequests(u)]),
+      report.figures.map((u) => [u.operation, u.writeUnits, u.readUnits, u.requests, u.roundTrips, JSON.stringify(u.indexes), otherRequests(u)]),
     ),
   );
   console.log(`\nHandler overhead: full middy stack vs the same DynamoDB requests bare, ${overhead.rounds} interleaved rounds; median (p25–p75) ms`);
@@ -152,7 +143,28 @@ const main = async () => {
       costs.map((c) => [c.name, c.writeUnits, c.readUnits, c.memoryMb, c.billedMs, c.perMillion.dynamodb, c.perMillion.lambda, c.perMillion.httpApi, c.perMillion.total]),
     ),
   );
-  log(`\nwrote ${path.relative(process.cwd(), values.out)}`);
+};
+
+const main = async () => {
+  const { rounds, coldRounds, out } = options();
+  const startedAt = new Date().toISOString();
+  const machineAtStart = machine();
+  const { report, overhead } = await measureAgainstLocalStore(rounds);
+  const coldStart: ColdStartResult = await measureColdStart({ rounds: coldRounds, log });
+  const costs = costRows(report.figures, overhead);
+
+  const results = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage },
+    units: { roomItemBytes: report.roomItemBytes, operations: report.figures },
+    overhead,
+    coldStart,
+    cost: { prices: PRICES, assumptions: ASSUMPTIONS, rows: costs },
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  printTables(report, overhead, coldStart, costs);
+  log(`\nwrote ${path.relative(process.cwd(), out)}`);
 };
 
 main().catch((error: unknown) => {
