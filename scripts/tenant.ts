@@ -56,6 +56,26 @@ const required = (values: Values, name: 'client-id' | 'sub-domain' | 'db-name' |
 /** A whole number from the command line; anything else goes to the schema as is, to be refused there. */
 const numberOrText = (value: string | undefined): unknown => (value !== undefined && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
+/** set-attachments' change: each of --types and --max-bytes given, `default` clearing it. */
+const attachmentSettings = (values: Values) => {
+  const types = values.types?.trim();
+  const maxBytes = values['max-bytes']?.trim();
+  if (types === undefined && maxBytes === undefined) throw new UsageError('set-attachments needs --types or --max-bytes');
+  return {
+    ...(types !== undefined && { types: types === 'default' ? null : types.split(',').map((type) => type.trim()) }),
+    ...(maxBytes !== undefined && { maxBytes: maxBytes === 'default' ? null : numberOrText(maxBytes) }),
+  };
+};
+
+const readJwkFile = async (file: string): Promise<unknown> => {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    throw new Error(`--jwk-file ${file}: ${reason}`);
+  }
+};
+
 const run = async (command: string | undefined, values: Values, { out, err }: CliOutput): Promise<void> => {
   const print = (value: unknown) => out(JSON.stringify(value));
   const admin = await import('../lib/tenancy/tenantAdmin');
@@ -105,15 +125,8 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
       return;
     }
     case 'set-attachments': {
-      const types = values.types?.trim();
-      const maxBytes = values['max-bytes']?.trim();
-      if (types === undefined && maxBytes === undefined) throw new UsageError('set-attachments needs --types or --max-bytes');
-      print(
-        await admin.setAttachmentSettings(required(values, 'client-id'), {
-          ...(types !== undefined && { types: types === 'default' ? null : types.split(',').map((type) => type.trim()) }),
-          ...(maxBytes !== undefined && { maxBytes: maxBytes === 'default' ? null : numberOrText(maxBytes) }),
-        }),
-      );
+      const settings = attachmentSettings(values);
+      print(await admin.setAttachmentSettings(required(values, 'client-id'), settings));
       return;
     }
     case 'rotate-secret':
@@ -125,14 +138,7 @@ const run = async (command: string | undefined, values: Values, { out, err }: Cl
       print(await admin.dropOldTenantSecrets(required(values, 'client-id')));
       return;
     case 'add-key': {
-      const file = required(values, 'jwk-file');
-      let jwk: unknown;
-      try {
-        jwk = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
-        throw new Error(`--jwk-file ${file}: ${reason}`);
-      }
+      const jwk = await readJwkFile(required(values, 'jwk-file'));
       print(await admin.addTenantPublicKey(required(values, 'client-id'), jwk));
       return;
     }
