@@ -34,8 +34,8 @@ export interface ContractOracle {
   frameViolations(frame: unknown): string[];
 }
 
-/** An oracle over these two documents (the generated ones by default; a deployed stage's for `npm run contract`). */
-export const contractOracle = (openApi: Json = openApiDocument(), asyncApi: Json = asyncApiDocument()): ContractOracle => {
+/** Compiled validators for any schema of the two documents, by reference; and their errors as text. */
+const schemaChecker = (openApi: Json, asyncApi: Json) => {
   // strict: false — the documents carry OpenAPI/AsyncAPI keywords around their schemas.
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -49,13 +49,18 @@ export const contractOracle = (openApi: Json = openApiDocument(), asyncApi: Json
   };
   const errorsOf = (validate: ValidateFunction) =>
     (validate.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
+  return { validator, errorsOf };
+};
 
+type SchemaChecker = ReturnType<typeof schemaChecker>;
+
+const httpOracle = (openApi: Json, { validator, errorsOf }: SchemaChecker): ContractOracle['httpViolations'] => {
   const templates = Object.keys(openApi.paths).map((template) => ({
     template,
     pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
   }));
 
-  const httpViolations = ({ method, path, status, headers, text }: HttpExchange): string[] => {
+  return ({ method, path, status, headers, text }: HttpExchange): string[] => {
     const pathname = path.split('?')[0]!;
     if (UNDOCUMENTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) return [];
     const where = `${method.toUpperCase()} ${path} → ${status}`;
@@ -96,7 +101,9 @@ export const contractOracle = (openApi: Json = openApiDocument(), asyncApi: Json
     if (!validate(body)) violations.push(`${where}: body breaks ${operation.operationId}'s ${key} schema: ${errorsOf(validate).join('; ')} in ${text.slice(0, 300)}`);
     return violations;
   };
+};
 
+const frameOracle = (asyncApi: Json, { validator, errorsOf }: SchemaChecker): ContractOracle['frameViolations'] => {
   /** What the service may push: the messages of its `send` operations and of its replies. */
   const sent = new Map<string, string>();
   for (const operation of Object.values<Json>(asyncApi.operations)) {
@@ -107,13 +114,17 @@ export const contractOracle = (openApi: Json = openApiDocument(), asyncApi: Json
     }
   }
 
-  const frameViolations = (frame: unknown): string[] => {
+  return (frame: unknown): string[] => {
     const name = (frame as { event?: unknown } | null)?.event;
     const ref = typeof name === 'string' ? sent.get(name) : undefined;
     if (!ref) return [`WebSocket frame ${JSON.stringify(frame).slice(0, 200)}: no message of the AsyncAPI document has this event`];
     const validate = validator(ref);
     return validate(frame) ? [] : [`WebSocket frame ${name}: ${errorsOf(validate).join('; ')} in ${JSON.stringify(frame).slice(0, 300)}`];
   };
+};
 
-  return { httpViolations, frameViolations };
+/** An oracle over these two documents (the generated ones by default; a deployed stage's for `npm run contract`). */
+export const contractOracle = (openApi: Json = openApiDocument(), asyncApi: Json = asyncApiDocument()): ContractOracle => {
+  const schemas = schemaChecker(openApi, asyncApi);
+  return { httpViolations: httpOracle(openApi, schemas), frameViolations: frameOracle(asyncApi, schemas) };
 };
