@@ -13,7 +13,7 @@ import { epochSeconds } from '../lib/time';
 const DAY = 86_400;
 const HOUR = 3600;
 
-const main = async () => {
+const options = () => {
   const { values } = parseArgs({
     options: {
       rooms: { type: 'string', default: '20000' },
@@ -23,10 +23,56 @@ const main = async () => {
     },
   });
   const rooms = Number(values.rooms);
-  const expired = Math.min(rooms, Number(values.expired));
-  const children = Number(values.children);
-  const concurrency = Number(values.concurrency);
+  return { rooms, expired: Math.min(rooms, Number(values.expired)), children: Number(values.children), concurrency: Number(values.concurrency) };
+};
 
+type Options = ReturnType<typeof options>;
+
+const TENANT = { clientId: '4242' };
+
+/** The table's items: `rooms` rooms, the first `expired` past their expiry with `children` messages each. */
+const fixtureItems = async (now: number, { rooms, expired, children }: Options): Promise<Record<string, unknown>[]> => {
+  const { expiryIndexAttributes, messageKey, roomKey } = await import('../lib/store/keys');
+  const { roomObjectId } = await import('../lib/rooms/identifiers');
+  const items: Record<string, unknown>[] = [];
+  for (let index = 0; index < rooms; index++) {
+    const isExpired = index < expired;
+    // byExpiry files a room under the hour at or after its expiry, so an expired room is due within
+    // the hour: the expired ones here are at least an hour past, spread over three days.
+    const spread = (index * 97) % (3 * DAY);
+    const expiresAt = isExpired ? now - HOUR - 1 - spread : now + HOUR + 1 + ((index * 97) % (30 * DAY));
+    const ref = randomBytes(8).toString('hex');
+    const _id = roomObjectId(ref, new Date((expiresAt - 30 * DAY) * 1000));
+    items.push({ ...roomKey(TENANT, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, ...expiryIndexAttributes(TENANT, expiresAt) });
+    if (isExpired) {
+      for (let child = 0; child < children; child++) items.push({ ...messageKey(TENANT, ref, `${_id}-${child}`), room: _id, text: 'bench' });
+    }
+  }
+  return items;
+};
+
+/** Writes the items with plain BatchWrites, eight writers at once; answers how many milliseconds that took. */
+const batchWrite = async (table: string, items: Record<string, unknown>[]): Promise<number> => {
+  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { documentClient } = await import('../lib/store/client');
+  const writeStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let start = (next += 25) - 25; start < items.length; start = (next += 25) - 25) {
+        let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const { UnprocessedItems } = await documentClient(TENANT).send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+        }
+      }
+    }),
+  );
+  return performance.now() - writeStarted;
+};
+
+const main = async () => {
+  const { rooms, expired, children, concurrency } = options();
   const store = await startLocalDynamo();
   // No S3: these rooms never had a file, so their cascade never reaches the attachments bucket.
   try {
@@ -36,16 +82,10 @@ const main = async () => {
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
     process.env.CHAT_TABLE = names.chat;
     process.env.TENANTS_TABLE = names.tenants;
-    const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { documentClient } = await import('../lib/store/client');
     const { putTenantRecord } = await import('../lib/store/tenants');
-    const { expiryIndexAttributes, messageKey, roomKey } = await import('../lib/store/keys');
-    const { roomObjectId } = await import('../lib/rooms/identifiers');
     const { runCleanup } = await import('../lib/cleanup/runCleanup');
-
-    const tenant = { clientId: '4242' };
     await putTenantRecord({
-      client_id: tenant.clientId,
+      client_id: TENANT.clientId,
       sub_domain: 'bench.localhost',
       db_name: 'bench',
       name: 'Bench',
@@ -55,37 +95,11 @@ const main = async () => {
     });
 
     const now = epochSeconds(new Date());
-    const items: Record<string, unknown>[] = [];
-    for (let index = 0; index < rooms; index++) {
-      const isExpired = index < expired;
-      // byExpiry files a room under the hour at or after its expiry, so an expired room is due within
-      // the hour: the expired ones here are at least an hour past, spread over three days.
-      const spread = (index * 97) % (3 * DAY);
-      const expiresAt = isExpired ? now - HOUR - 1 - spread : now + HOUR + 1 + ((index * 97) % (30 * DAY));
-      const ref = randomBytes(8).toString('hex');
-      const _id = roomObjectId(ref, new Date((expiresAt - 30 * DAY) * 1000));
-      items.push({ ...roomKey(tenant, ref), _id, room_id: String(10_000_000 + index), expires_at: expiresAt, ...expiryIndexAttributes(tenant, expiresAt) });
-      if (isExpired) {
-        for (let child = 0; child < children; child++) items.push({ ...messageKey(tenant, ref, `${_id}-${child}`), room: _id, text: 'bench' });
-      }
-    }
-    const writeStarted = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let start = (next += 25) - 25; start < items.length; start = (next += 25) - 25) {
-          let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-          while (requests.length > 0) {
-            const { UnprocessedItems } = await documentClient(tenant).send(new BatchWriteCommand({ RequestItems: { [names.chat]: requests } }));
-            requests = (UnprocessedItems?.[names.chat] ?? []) as typeof requests;
-          }
-        }
-      }),
-    );
-    const writeMs = performance.now() - writeStarted;
+    const items = await fixtureItems(now, { rooms, expired, children, concurrency });
+    const writeMs = await batchWrite(names.chat, items);
 
     const silent = { tenant: () => undefined, tenantFailed: () => undefined, pass: () => undefined };
-    const summary = await runCleanup({ now: new Date(now * 1000), tenants: [tenant.clientId], concurrency, reporter: silent });
+    const summary = await runCleanup({ now: new Date(now * 1000), tenants: [TENANT.clientId], concurrency, reporter: silent });
     console.log(
       JSON.stringify({
         rooms,
