@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type/core';
 import { AppError, type FieldError } from '../errors';
 import { getAttachmentRecord } from '../store/attachments';
 import { copyObject, headObject, readObjectStart, type StoredObject } from '../store/attachmentObjects';
@@ -38,6 +37,9 @@ const verdictOnObject = async (tenant: Tenant, record: AttachmentRecord, key: st
   if (object.contentType !== record.content_type) return { problem: `was uploaded as ${object.contentType ?? 'no type'}, not ${record.content_type}` };
   const start = await readObjectStart(tenant, key, object.etag, SNIFF_BYTES);
   if (!start) return { problem: 'changed while it was checked; send again' };
+  // The detector is loaded by the first send with a file: a dynamic import keeps it off the
+  // function's load (bundled, its modules share nothing with the rest, so only they wait).
+  const { fileTypeFromBuffer } = await import('file-type/core');
   const detected = await fileTypeFromBuffer(start);
   if (!detected || !(VERIFIABLE_TYPES[record.content_type] as readonly string[]).includes(detected.mime)) {
     return { problem: `content is not ${record.content_type}` };

@@ -1,7 +1,7 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { config } from '../config';
 import { ATTEMPTS, retryBackoffMs } from './retries';
+import { ConfiguredRetryStrategy, S3Client } from './s3Sdk';
 
 /**
  * LOCAL DEVELOPMENT ONLY: the one account the local S3 (s3rver) knows. It signs locally what the

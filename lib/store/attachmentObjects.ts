@@ -1,14 +1,6 @@
-import {
-  CopyObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../aws/s3';
+import { CopyObjectCommand, createPresignedPost, DeleteObjectsCommand, GetObjectCommand, getSignedUrl, HeadObjectCommand, ListObjectsV2Command } from '../aws/s3Sdk';
 import { config } from '../config';
 import { documentClient } from './client';
 import type { TenantKeyScope } from './keys';
