@@ -167,22 +167,22 @@ const prepareContestants = async (work: string, log: (line: string) => void) => 
   const nodeOptions: Record<string, string> = {};
   for (const artifact of functionArtifacts(outDir)) {
     const dir = path.join(work, 'functions', artifact.name);
-    let bundleBytes = 0;
     for (const entry of readZip(artifact.zip)) {
       mkdirSync(path.dirname(path.join(dir, entry.name)), { recursive: true });
       writeFileSync(path.join(dir, entry.name), entry.data);
-      if (entry.name.endsWith('.js')) bundleBytes += entry.data.length;
     }
     const dot = artifact.handler.lastIndexOf('.');
+    const file = path.join(dir, `${artifact.handler.slice(0, dot)}.js`);
     const env = lambdaEnv(artifact.name, artifact.memorySize, artifact.environment);
     nodeOptions[artifact.name] = env.NODE_OPTIONS ?? '';
     functions.push({
       name: artifact.name,
-      file: path.join(dir, `${artifact.handler.slice(0, dot)}.js`),
+      file,
       exportName: artifact.handler.slice(dot + 1),
       env,
       zipBytes: statSync(artifact.zip).size,
-      bundleBytes,
+      // What the load reads: a file the handler requires on first use (<handler>.s3-sdk.js) is in the zip only.
+      bundleBytes: statSync(file).size,
     });
   }
   return { buildOptions, nodeOptions, baseline, nodeOnly, functions };
