@@ -67,7 +67,7 @@ export class WebhooksPanel {
       ...(registered
         ? [`Tenant ${clientId} sends every event to `, h('code', {}, url), ', signed as Standard Webhooks; a tenant\'s backend gets the same.']
         : [`Tenant ${clientId} has no endpoint at this receiver. Register one with `,
-          h('code', {}, `npm run tenant -- webhook add ${clientId} --url '${url}' --events message.created,room.opened,room.closed,participant.reassigned`)]),
+          h('code', {}, `npm run tenant -- webhook add ${clientId} --url '${url}' --events message.created,message.updated,message.deleted,room.opened,room.closed,participant.reassigned`)]),
     );
     const seen = deliveries.map(keyOf).join(',');
     if (seen === this.shown) return;
