@@ -3,7 +3,9 @@
  * against a loopback server that answers what the documents do not describe, the call fails, and
  * the violation is recorded for the afterEach that fails the test even if it caught the error.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { withEnv } from '../support/env';
@@ -72,4 +74,46 @@ describe('the WebSocket helper (test/support/socket.ts)', () => {
     await client.close();
     expect(takeContractViolations()).toEqual([expect.stringMatching(/^WebSocket frame room\.closed: .*event_id/)]);
   });
+});
+
+describe('the afterEach of jest.config.cjs (test/support/contractHooks.ts)', () => {
+  const ROOT = path.resolve(__dirname, '..', '..');
+
+  /** The fixture's tests in a jest of their own: this suite's config, without the local stack. */
+  const runFixture = (): Promise<{ numFailedTests: number; testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> }> => {
+    const { globalSetup: _setup, globalTeardown: _teardown, ...config } = require(path.join(ROOT, 'jest.config.cjs'));
+    const fixtureConfig = { ...config, rootDir: ROOT, roots: ['<rootDir>/test/support/fixtures'], testMatch: ['**/caughtViolations.fixture.ts'] };
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(fixtureConfig), '--json', '--ci'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('close', () => {
+        try {
+          resolve(JSON.parse(stdout));
+        } catch {
+          reject(new Error(`jest gave no JSON report:\n${stderr.slice(-3000)}`));
+        }
+      });
+    });
+  };
+
+  it('fails a test that swallowed a violation or never looked at a frame, and only that test', async () => {
+    const report = await runFixture();
+    const outcomes = Object.fromEntries(report.testResults[0]!.assertionResults.map(({ title, status, failureMessages }) => [title, { status, failure: failureMessages.join('\n') }]));
+    const breaks = /This test received responses or frames that break the published contract/;
+    expect(outcomes['catches the error of an undocumented status']).toEqual({ status: 'failed', failure: expect.stringMatching(breaks) });
+    expect(outcomes['catches the error of an undocumented status']!.failure).toContain('does not document 418');
+    expect(outcomes['receives a frame no message of the AsyncAPI document describes, and never looks at it']).toEqual({
+      status: 'failed',
+      failure: expect.stringMatching(/break the published contract[\s\S]*room\.undocumented/),
+    });
+    expect(outcomes['receives nothing']).toEqual({ status: 'passed', failure: '' });
+    expect(report.numFailedTests).toBe(2);
+  }, 60_000);
 });
