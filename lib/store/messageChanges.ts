@@ -3,13 +3,13 @@ import { config } from '../config';
 import type { Moderation } from '../messages/masking';
 import type { Message } from '../messages/message';
 import type { SendPace } from '../messages/sendRate';
-import { SLOT_OF_ROLE } from '../rooms/chatType';
 import type { Room } from '../rooms/room';
 import type { SlotHolder } from '../rooms/roomEntry';
 import { documentClient } from './client';
 import { unlessConditionFails } from './conditions';
 import { messageKey, roomKey, type TenantKeyScope } from './keys';
-import { sendRateClause, toRoom } from './roomItem';
+import { toMessage } from './messages';
+import { holderClause, sendRateClause, toRoom } from './roomItem';
 
 /*
  * The writes that change a message after it was sent: its edit and its deletion, each one
@@ -18,11 +18,6 @@ import { sendRateClause, toRoom } from './roomItem';
  * first and decides whether the change may happen (membership, pacing, the preview); the
  * message's write then carries every condition about the message itself. Neither creates an item.
  */
-
-const toMessage = (item: Record<string, unknown>): Message => {
-  const { pk: _pk, sk: _sk, room: _room, ...message } = item;
-  return message as unknown as Message;
-};
 
 /** What a change does to the room's preview of its message. */
 export type PreviewChange =
@@ -52,16 +47,12 @@ export interface RoomChange {
  * undefined when a condition failed (nothing written).
  */
 export const changeRoomOfMessage = async (tenant: TenantKeyScope, ref: string, roomId: string, change: RoomChange): Promise<Room | undefined> => {
+  const holder = holderClause(change.holder);
   const set: string[] = [];
   const remove: string[] = [];
-  const conditions = ['#id = :roomId'];
-  const names: Record<string, string> = { '#id': '_id' };
-  const values: Record<string, unknown> = { ':roomId': roomId };
-  if (change.holder) {
-    conditions.push('#holderSlot = :holder');
-    names['#holderSlot'] = SLOT_OF_ROLE[change.holder.role];
-    values[':holder'] = change.holder.userId;
-  }
+  const conditions = ['#id = :roomId', ...(holder.condition ? [holder.condition] : [])];
+  const names: Record<string, string> = { '#id': '_id', ...holder.names };
+  const values: Record<string, unknown> = { ':roomId': roomId, ...holder.values };
   if (change.requireOpen) {
     conditions.push('#status = :open');
     names['#status'] = 'status';
@@ -91,7 +82,7 @@ export const changeRoomOfMessage = async (tenant: TenantKeyScope, ref: string, r
     }
   }
   if (set.length === 0) {
-    if (!change.holder) throw new Error('A room change without a holder, pacing or preview writes nothing');
+    if (!holder.condition) throw new Error('A room change without a holder, pacing or preview writes nothing');
     set.push('#holderSlot = :holder');
   }
   return unlessConditionFails(async () => {

@@ -10,7 +10,7 @@ import { fitsPageKey, type PageRequest } from './pageRequest';
  * Messages and dedupe markers live in their room's partition and carry `room` (the room's `_id`),
  * so the cleanup cascade deletes exactly one room incarnation's children.
  */
-const toMessage = (item: Record<string, unknown>): Message => {
+export const toMessage = (item: Record<string, unknown>): Message => {
   const { pk: _pk, sk: _sk, room: _room, ...message } = item;
   return message as unknown as Message;
 };

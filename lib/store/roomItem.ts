@@ -2,6 +2,7 @@ import type { SendPace } from '../messages/sendRate';
 import { PARTICIPANT_ROLES, SLOT_OF_ROLE, type ParticipantRole } from '../rooms/chatType';
 import type { RecordedMessage } from '../rooms/readState';
 import type { Participant, Room } from '../rooms/room';
+import type { SlotHolder } from '../rooms/roomEntry';
 import type { ParticipantProfile } from '../rooms/startChatRequest';
 import type { Role } from '../tenancy/tenant';
 import type { PARTICIPANT_INDEX, roomIndexAttributes } from './keys';
@@ -186,6 +187,16 @@ export interface SendRateClause {
   names: Record<string, string>;
   values: Record<string, unknown>;
 }
+
+/**
+ * The condition that the caller still holds their slot, for the condition of every write a
+ * participant makes (lib/store/rooms.ts, lib/store/messageChanges.ts); nothing for an admin
+ * (undefined holder), who acts on any room.
+ */
+export const holderClause = (holder: SlotHolder | undefined): { condition?: string; names: Record<string, string>; values: Record<string, unknown> } =>
+  holder
+    ? { condition: '#holderSlot = :holder', names: { '#holderSlot': SLOT_OF_ROLE[holder.role] }, values: { ':holder': holder.userId } }
+    : { names: {}, values: {} };
 
 /** The SET and the condition that record one send of `sender` under `pace`, for the send's one UpdateItem. */
 export const sendRateClause = (sender: string, pace: SendPace): SendRateClause => {

@@ -15,7 +15,7 @@ import {
   roomKey,
   type TenantKeyScope,
 } from './keys';
-import { participantAttribute, profileAttribute, recordedClause, sendRateClause, storedParts, toRoom } from './roomItem';
+import { holderClause, participantAttribute, profileAttribute, recordedClause, sendRateClause, storedParts, toRoom } from './roomItem';
 import { UpdateExpression } from './updateExpression';
 
 /** What startChat writes: immutable room fields, the slots it knows, and the new activity time. */
@@ -29,15 +29,6 @@ export interface RoomUpsert {
   now: string;
   expiresAt: number;
 }
-
-/**
- * The condition that the caller still holds their slot, for the condition of every write a
- * participant makes; nothing for an admin (undefined holder), who acts on any room.
- */
-const holderClause = (holder: SlotHolder | undefined): { condition?: string; names: Record<string, string>; values: Record<string, unknown> } =>
-  holder
-    ? { condition: '#holderSlot = :holder', names: { '#holderSlot': SLOT_OF_ROLE[holder.role] }, values: { ':holder': holder.userId } }
-    : { names: {}, values: {} };
 
 /**
  * Touch an existing room as one of its members, in one conditional UpdateItem: empty slots named
