@@ -4,7 +4,7 @@ import { COUNT_NAMES, noCounts, type ErasureCounts, type PersonRef, type Request
 import type { ParticipantRole } from '../rooms/chatType';
 import { documentClient } from './client';
 import { conditionHeld, unlessConditionFails } from './conditions';
-import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
+import { ERASURE_AUDIT_SK_PREFIX, erasureAuditKey, erasureAuditPartition, erasureProgressKey, type TenantKeyScope } from './keys';
 import { deleteItem, queryAllItems } from './tenantItems';
 
 /*
@@ -12,16 +12,6 @@ import { deleteItem, queryAllItems } from './tenantItems';
  * finds and resumes it; deleted when it completes) and the tenant's audit trail of completed
  * erasures, which names no one.
  */
-
-/** The erasure of one person while it runs; keyed by the person, deleted when the erasure completes. */
-const erasureProgressKey = (tenant: TenantKeyScope, person: PersonRef): ItemKey => ({
-  pk: `${tenantPrefix(tenant)}PRIVACY#${person.role.toUpperCase()}#${person.userId}`,
-  sk: 'ERASURE',
-});
-
-/** The tenant's privacy audit trail: one partition, one item per completed erasure, named by its id only. */
-const auditPartition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}PRIVACY`;
-const AUDIT_SK_PREFIX = 'ERASURE#';
 
 export interface ErasureProgress {
   erasure_id: string;
@@ -182,7 +172,7 @@ export const completeErasure = async (tenant: TenantKeyScope, person: PersonRef,
   await documentClient(tenant).send(
     new PutCommand({
       TableName: config.chatTable,
-      Item: { pk: auditPartition(tenant), sk: `${AUDIT_SK_PREFIX}${erasure_id}`, erasure_id, role, requested_by, requested_date, completed_date, ...counts },
+      Item: { ...erasureAuditKey(tenant, erasure_id), erasure_id, role, requested_by, requested_date, completed_date, ...counts },
     }),
   );
   await deleteItem(tenant, erasureProgressKey(tenant, person));
@@ -192,7 +182,7 @@ export const completeErasure = async (tenant: TenantKeyScope, person: PersonRef,
 export const listErasureAudits = async (tenant: TenantKeyScope): Promise<ErasureAudit[]> => {
   const items = await queryAllItems(tenant, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': auditPartition(tenant), ':prefix': AUDIT_SK_PREFIX },
+    ExpressionAttributeValues: { ':pk': erasureAuditPartition(tenant), ':prefix': ERASURE_AUDIT_SK_PREFIX },
     ConsistentRead: true,
   });
   return items.map((item) => {

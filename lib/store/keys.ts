@@ -105,8 +105,11 @@ export const messageDedupeKey = (
   clientMessageId: string,
 ): ItemKey => ({
   pk: roomPartition(tenant, ref),
-  sk: `DEDUPE#${sender.type}#${sender.id}#${clientMessageId}`,
+  sk: `${messageDedupePrefix(sender)}${clientMessageId}`,
 });
+
+/** What the sort key of every `client_message_id` claim of one sender begins with (their claims in a room). */
+export const messageDedupePrefix = (sender: { type: string; id: string }): string => `DEDUPE#${sender.type}#${sender.id}#`;
 
 /**
  * The live WebSocket connections of one person (role + user id): one partition per person, so the
@@ -177,3 +180,53 @@ export const roomObjectsPrefix = (tenant: TenantKeyScope, roomId: string): strin
 /** An attachment as sent in one message: its own copy, which no form can overwrite and which goes with the message. */
 export const sentObjectKey = (tenant: TenantKeyScope, roomId: string, messageId: string, attachmentId: string): string =>
   `${roomObjectsPrefix(tenant, roomId)}${messageId}/${attachmentId}`;
+
+/** An epoch millisecond as a sort key part: zero-padded wide enough for any this service will see, so keys sort as numbers. */
+const sortableEpochMs = (epochMs: number): string => String(epochMs).padStart(15, '0');
+
+/** The progress of one person's erasure while it runs (lib/store/erasures.ts): keyed by the person, so a second call resumes it. */
+export const erasureProgressKey = (tenant: TenantKeyScope, person: { role: ParticipantRole; userId: string }): ItemKey => ({
+  pk: `${tenantPrefix(tenant)}PRIVACY#${person.role.toUpperCase()}#${person.userId}`,
+  sk: 'ERASURE',
+});
+
+/** The tenant's privacy audit trail: one partition, one item per completed erasure, named by its id only. */
+export const erasureAuditPartition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}PRIVACY`;
+
+export const ERASURE_AUDIT_SK_PREFIX = 'ERASURE#';
+
+export const erasureAuditKey = (tenant: TenantKeyScope, erasureId: string): ItemKey => ({
+  pk: erasureAuditPartition(tenant),
+  sk: `${ERASURE_AUDIT_SK_PREFIX}${erasureId}`,
+});
+
+/** One shard of a tenant's pending webhook deliveries (lib/store/webhooks.ts), sorted by when each is due. */
+export const webhookDuePartition = (tenant: TenantKeyScope, shard: number): string => `${tenantPrefix(tenant)}WEBHOOK#DUE#${shard}`;
+
+/** `<due epoch ms>#<delivery_id>`; without a delivery id, the bound below everything due later than `dueAt`. */
+export const webhookDueSortKey = (dueAt: number, deliveryId = ''): string => `${sortableEpochMs(dueAt)}#${deliveryId}`;
+
+/** The tenant's deliveries that ran out of attempts, keyed by delivery id. */
+export const webhookFailedPartition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}WEBHOOK#FAILED`;
+
+export const webhookFailedKey = (tenant: TenantKeyScope, deliveryId: string): ItemKey => ({ pk: webhookFailedPartition(tenant), sk: deliveryId });
+
+/** What the local stack's webhook receiver was sent (lib/store/playgroundWebhooks.ts): one partition per tenant. */
+export const playgroundWebhookPartition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}PLAYGROUND_WEBHOOK`;
+
+/** The count of copies received of one webhook-id. */
+export const playgroundWebhookCountKey = (tenant: TenantKeyScope, webhookId: string): ItemKey => ({
+  pk: playgroundWebhookPartition(tenant),
+  sk: `ID#${webhookId}`,
+});
+
+export const PLAYGROUND_WEBHOOK_RECEIVED_SK_PREFIX = 'AT#';
+
+/** One delivery received, sorted by when it arrived. */
+export const playgroundWebhookReceivedKey = (
+  tenant: TenantKeyScope,
+  received: { received_at: number; webhook_id: string; attempt: number },
+): ItemKey => ({
+  pk: playgroundWebhookPartition(tenant),
+  sk: `${PLAYGROUND_WEBHOOK_RECEIVED_SK_PREFIX}${sortableEpochMs(received.received_at)}#${received.webhook_id}#${received.attempt}`,
+});

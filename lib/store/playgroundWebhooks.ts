@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { documentClient } from './client';
-import { tenantPrefix, type TenantKeyScope } from './keys';
+import { PLAYGROUND_WEBHOOK_RECEIVED_SK_PREFIX, playgroundWebhookCountKey, playgroundWebhookPartition, playgroundWebhookReceivedKey, type TenantKeyScope } from './keys';
 
 /**
  * What the local stack's webhook receiver (the playground's, local stage only) was sent, under the
@@ -26,10 +26,6 @@ export interface ReceivedWebhook {
 
 const KEPT_SECONDS = 24 * 3600;
 const BODY_KEPT = 8 * 1024;
-/** Wide enough for any epoch millisecond this service will see, so keys sort as numbers. */
-const TIME_DIGITS = 15;
-
-const partition = (tenant: TenantKeyScope): string => `${tenantPrefix(tenant)}PLAYGROUND_WEBHOOK`;
 
 const expiry = (receivedAt: number) => (config.ttlAttribute ? { [config.ttlAttribute]: Math.ceil(receivedAt / 1000) + KEPT_SECONDS } : {});
 
@@ -40,7 +36,7 @@ export const countWebhookCopy = async (tenant: TenantKeyScope, webhookId: string
   const { Attributes } = await documentClient(tenant).send(
     new UpdateCommand({
       TableName: config.chatTable,
-      Key: { pk: partition(tenant), sk: `ID#${webhookId}` },
+      Key: playgroundWebhookCountKey(tenant, webhookId),
       UpdateExpression: ttlName ? 'SET #ttl = :ttl ADD copies :one' : 'ADD copies :one',
       ...(ttlName && { ExpressionAttributeNames: { '#ttl': ttlName } }),
       ExpressionAttributeValues: { ':one': 1, ...(ttlName && { ':ttl': ttl[ttlName] }) },
@@ -55,8 +51,7 @@ export const putReceivedWebhook = async (tenant: TenantKeyScope, received: Recei
     new PutCommand({
       TableName: config.chatTable,
       Item: {
-        pk: partition(tenant),
-        sk: `AT#${String(received.received_at).padStart(TIME_DIGITS, '0')}#${received.webhook_id}#${received.attempt}`,
+        ...playgroundWebhookReceivedKey(tenant, received),
         ...received,
         body: received.body.slice(0, BODY_KEPT),
         ...expiry(received.received_at),
@@ -71,7 +66,7 @@ export const listReceivedWebhooks = async (tenant: TenantKeyScope, limit: number
     new QueryCommand({
       TableName: config.chatTable,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :at)',
-      ExpressionAttributeValues: { ':pk': partition(tenant), ':at': 'AT#' },
+      ExpressionAttributeValues: { ':pk': playgroundWebhookPartition(tenant), ':at': PLAYGROUND_WEBHOOK_RECEIVED_SK_PREFIX },
       ScanIndexForward: false,
       Limit: limit,
     }),

@@ -12,7 +12,8 @@ import {
   connectionPartition,
   isTenantKey,
   MESSAGE_SK_PREFIX,
-  messageDedupeKey,
+  messageDedupePrefix,
+  messageKey,
   participantIndexKey,
   PARTICIPANT_INDEX,
   roomKey,
@@ -30,10 +31,6 @@ import { queryAllItems } from './tenantItems';
  * (lib/store/erasures.ts keeps the erasure's own records). Every request goes through the
  * tenant's guarded client.
  */
-
-/** What every key of the person's `client_message_id` claims in a room begins with. */
-const claimPrefix = (tenant: TenantKeyScope, ref: string, person: PersonRef): string =>
-  messageDedupeKey(tenant, ref, { type: person.role, id: person.userId }, '').sk;
 
 /** The room partitions the person's role index names, one page of them (keys only: the index holds no more). */
 export const queryIndexedRoomRefs = async (
@@ -155,7 +152,7 @@ export const eraseMessage = (
     documentClient(tenant).send(
       new UpdateCommand({
         TableName: config.chatTable,
-        Key: { pk: roomPartition(tenant, ref), sk: `${MESSAGE_SK_PREFIX}${messageId}` },
+        Key: messageKey(tenant, ref, messageId),
         UpdateExpression:
           'SET #deleted = :true, #deletedDate = if_not_exists(#deletedDate, :now), #sender = :anonymous REMOVE #text, #clientId, #attachments',
         ConditionExpression: '#sender = :userId AND #senderType = :role',
@@ -178,7 +175,7 @@ export const queryPersonClaimKeys = async (tenant: TenantKeyScope, ref: string, 
   const items = await queryAllItems(tenant, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ProjectionExpression: 'pk, sk',
-    ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': claimPrefix(tenant, ref, person) },
+    ExpressionAttributeValues: { ':pk': roomPartition(tenant, ref), ':prefix': messageDedupePrefix({ type: person.role, id: person.userId }) },
     ConsistentRead: true,
   });
   return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));

@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { config } from '../config';
 import { documentClient } from './client';
 import { conditionHeld } from './conditions';
-import { tenantPrefix, type ItemKey, type TenantKeyScope } from './keys';
+import { webhookDuePartition, webhookDueSortKey, webhookFailedKey, webhookFailedPartition, type ItemKey, type TenantKeyScope } from './keys';
 import { deleteItem, queryAllItems } from './tenantItems';
 
 /**
@@ -21,9 +21,6 @@ import { deleteItem, queryAllItems } from './tenantItems';
  * the retention the caller gives.
  */
 export const WEBHOOK_QUEUE_SHARDS = 4;
-
-/** Wide enough for any epoch millisecond this service will see, so keys sort as numbers. */
-const DUE_DIGITS = 15;
 
 export interface DeliveryRecord {
   /** `<client_id>.<endpoint_id>.<webhook-id>`: one per event and endpoint, the same on every attempt. */
@@ -58,16 +55,10 @@ export interface FailedDelivery extends DeliveryRecord {
 
 const shardOf = (deliveryId: string): number => createHash('sha256').update(deliveryId).digest()[0]! % WEBHOOK_QUEUE_SHARDS;
 
-const duePartition = (tenant: TenantKeyScope, shard: number): string => `${tenantPrefix(tenant)}WEBHOOK#DUE#${shard}`;
-
-const dueSortKey = (dueAt: number, deliveryId = ''): string => `${String(dueAt).padStart(DUE_DIGITS, '0')}#${deliveryId}`;
-
-export const pendingKey = (tenant: TenantKeyScope, delivery: Pick<PendingDelivery, 'delivery_id' | 'due_at'>): ItemKey => ({
-  pk: duePartition(tenant, shardOf(delivery.delivery_id)),
-  sk: dueSortKey(delivery.due_at, delivery.delivery_id),
+const pendingKey = (tenant: TenantKeyScope, delivery: Pick<PendingDelivery, 'delivery_id' | 'due_at'>): ItemKey => ({
+  pk: webhookDuePartition(tenant, shardOf(delivery.delivery_id)),
+  sk: webhookDueSortKey(delivery.due_at, delivery.delivery_id),
 });
-
-export const failedKey = (tenant: TenantKeyScope, deliveryId: string): ItemKey => ({ pk: `${tenantPrefix(tenant)}WEBHOOK#FAILED`, sk: deliveryId });
 
 const RECORD_FIELDS = [
   'delivery_id',
@@ -119,7 +110,7 @@ export const dueDeliveries = async (tenant: TenantKeyScope, now: number, limit: 
         new QueryCommand({
           TableName: config.chatTable,
           KeyConditionExpression: 'pk = :pk AND sk < :after',
-          ExpressionAttributeValues: { ':pk': duePartition(tenant, shard), ':after': dueSortKey(now + 1) },
+          ExpressionAttributeValues: { ':pk': webhookDuePartition(tenant, shard), ':after': webhookDueSortKey(now + 1) },
           Limit: limit,
         }),
       );
@@ -137,7 +128,7 @@ export const putFailedDelivery = async (tenant: TenantKeyScope, delivery: Failed
     new PutCommand({
       TableName: config.chatTable,
       Item: {
-        ...failedKey(tenant, delivery.delivery_id),
+        ...webhookFailedKey(tenant, delivery.delivery_id),
         ...delivery,
         keep_until: keepUntil,
         ...(config.ttlAttribute && { [config.ttlAttribute]: Math.ceil(keepUntil / 1000) }),
@@ -156,18 +147,18 @@ const failedOf = (item: Record<string, unknown>): FailedDelivery => ({
 export const listFailedDeliveries = async (tenant: TenantKeyScope, now: number): Promise<FailedDelivery[]> => {
   const items = await queryAllItems(tenant, {
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': failedKey(tenant, '').pk },
+    ExpressionAttributeValues: { ':pk': webhookFailedPartition(tenant) },
   });
   return items.filter((item) => Number(item.keep_until) > now).map(failedOf);
 };
 
 export const getFailedDelivery = async (tenant: TenantKeyScope, deliveryId: string): Promise<FailedDelivery | undefined> => {
   const { Item } = await documentClient(tenant).send(
-    new GetCommand({ TableName: config.chatTable, Key: failedKey(tenant, deliveryId), ConsistentRead: true }),
+    new GetCommand({ TableName: config.chatTable, Key: webhookFailedKey(tenant, deliveryId), ConsistentRead: true }),
   );
   return Item ? failedOf(Item) : undefined;
 };
 
 export const deleteFailedDelivery = async (tenant: TenantKeyScope, deliveryId: string): Promise<void> => {
-  await deleteItem(tenant, failedKey(tenant, deliveryId));
+  await deleteItem(tenant, webhookFailedKey(tenant, deliveryId));
 };

@@ -1,5 +1,21 @@
 import { conversationRef, objectId, refOfRoomId, roomObjectId } from '../../lib/rooms/identifiers';
-import { expiryBucket, participantIndexKey, roomIndexAttributes, roomKey, roomNumberKey, tenantPrefix } from '../../lib/store/keys';
+import {
+  erasureAuditKey,
+  erasureProgressKey,
+  expiryBucket,
+  messageDedupeKey,
+  messageDedupePrefix,
+  participantIndexKey,
+  playgroundWebhookCountKey,
+  playgroundWebhookReceivedKey,
+  roomIndexAttributes,
+  roomKey,
+  roomNumberKey,
+  tenantPrefix,
+  webhookDuePartition,
+  webhookDueSortKey,
+  webhookFailedKey,
+} from '../../lib/store/keys';
 
 const tenant = { clientId: '7' };
 
@@ -9,6 +25,26 @@ describe('keys', () => {
     expect(roomNumberKey(tenant, '12345678').pk).toBe('T#7#ROOMNO#12345678');
     expect(participantIndexKey(tenant, 'agent', '133')).toBe('T#7#AGENT#133');
     expect(expiryBucket(tenant, Date.UTC(2026, 10, 25, 23, 59) / 1000)).toBe('T#7#EXP#2026-11-25');
+  });
+
+  it('of privacy, webhooks and the playground receiver keep the shapes stored items have', () => {
+    expect(erasureProgressKey(tenant, { role: 'agent', userId: '133' })).toEqual({ pk: 'T#7#PRIVACY#AGENT#133', sk: 'ERASURE' });
+    expect(erasureAuditKey(tenant, '01J')).toEqual({ pk: 'T#7#PRIVACY', sk: 'ERASURE#01J' });
+    expect(webhookDuePartition(tenant, 3)).toBe('T#7#WEBHOOK#DUE#3');
+    expect(webhookDueSortKey(1_700_000_000_000, 'd1')).toBe('001700000000000#d1');
+    expect(webhookFailedKey(tenant, 'd1')).toEqual({ pk: 'T#7#WEBHOOK#FAILED', sk: 'd1' });
+    expect(playgroundWebhookCountKey(tenant, 'msg_1')).toEqual({ pk: 'T#7#PLAYGROUND_WEBHOOK', sk: 'ID#msg_1' });
+    expect(playgroundWebhookReceivedKey(tenant, { received_at: 42, webhook_id: 'msg_1', attempt: 2 })).toEqual({
+      pk: 'T#7#PLAYGROUND_WEBHOOK',
+      sk: 'AT#000000000000042#msg_1#2',
+    });
+  });
+
+  it('a sender\'s claims in a room all begin with their claim prefix', () => {
+    const sender = { type: 'user', id: '5' };
+    expect(messageDedupeKey(tenant, 'abc', sender, 'c-1')).toEqual({ pk: 'T#7#ROOM#abc', sk: 'DEDUPE#user#5#c-1' });
+    expect(messageDedupeKey(tenant, 'abc', sender, 'c-1').sk.startsWith(messageDedupePrefix(sender))).toBe(true);
+    expect(messageDedupeKey(tenant, 'abc', { type: 'user', id: '55' }, 'c-1').sk.startsWith(messageDedupePrefix(sender))).toBe(false);
   });
 
   it.each([undefined, {}, { clientId: '' }, { clientId: '0' }, { clientId: '1#2' }, { clientId: 7 }])(
