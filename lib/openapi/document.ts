@@ -122,12 +122,7 @@ const SECURITY_SCHEMES = {
   },
 };
 
-/**
- * OpenAPI 3.1 for the HTTP API, composed from the zod schemas the handlers validate with (requests)
- * and answer by (responses) and from the error catalogue. It lives outside lib/http: it knows every
- * use case's schema, which the transport layer must not.
- */
-export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: DocumentOptions = {}) => ({
+const build = () => ({
   openapi: '3.1.0',
   info: {
     title: 'chat-rooms',
@@ -136,7 +131,7 @@ export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: Documen
     contact: { name: 'chat-rooms maintainers' },
     license: { name: packageJson.license, identifier: packageJson.license },
   },
-  servers: [{ url: serverUrl }],
+  servers: [] as Array<{ url: string }>,
   tags: TAGS,
   components: { securitySchemes: SECURITY_SCHEMES, schemas: { ...bodySchemas(), ...errorSchemas(), ...webhookSchemas() } },
   security: [{ bearer: [] }, { token: [] }],
@@ -159,3 +154,19 @@ export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: Documen
     }),
   } as Record<string, Record<string, unknown>>,
 });
+
+/** All but the server, which is the same in every call: converting the schemas is most of the cost. */
+let built: ReturnType<typeof build> | undefined;
+
+/**
+ * OpenAPI 3.1 for the HTTP API, composed from the zod schemas the handlers validate with (requests)
+ * and answer by (responses) and from the error catalogue. It lives outside lib/http: it knows every
+ * use case's schema, which the transport layer must not.
+ *
+ * A fresh copy at each call: callers may change theirs.
+ */
+export const openApiDocument = ({ serverUrl = 'http://127.0.0.1:3000' }: DocumentOptions = {}) => {
+  const document = structuredClone((built ??= build()));
+  document.servers = [{ url: serverUrl }];
+  return document;
+};
