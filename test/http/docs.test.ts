@@ -2,7 +2,8 @@
  * Docs that run: every shell block in README.md and docs/ that can run against a local stack runs
  * here, as written, against the test stack (its ports put in place of the defaults), in one bash
  * session per run so a page's later blocks use what its earlier ones set (docs/realtime.md uses
- * docs/api.md's $ROOM). curl fails on an HTTP error status, so a broken example fails the test.
+ * docs/api.md's $ROOM). curl fails on an HTTP error status, so a broken example fails the test,
+ * inside a command substitution (ROOM=$(curl … | node …)) too.
  * Only blocks that start a stack, deploy, or call AWS are left out, each for its reason.
  */
 import { spawn } from 'node:child_process';
@@ -88,19 +89,33 @@ const bash = (code: string, timeoutMs: number): Promise<Run> =>
 
 const script = (blocks: ShellBlock[]): string =>
   [
-    'set -euo pipefail',
-    // An HTTP error status fails the example, with the body it answered.
-    'curl() { command curl --fail-with-body --silent --show-error "$@"; echo; }',
+    // inherit_errexit: without it a failure inside $(…) runs on and the assignment takes its output.
+    'set -euo pipefail; shopt -s inherit_errexit',
+    // An HTTP error status fails the example, with the body it answered; the function returns curl's
+    // status, not echo's, where errexit does not apply (the left of || or &&).
+    'curl() { local status=0; command curl --fail-with-body --silent --show-error "$@" || status=$?; echo; return $status; }',
     ...blocks.map((block) => `echo "### ${block.page}:${block.line}" >&2\n${onTestStack(block.code)}`),
   ].join('\n');
 
 describe('shell examples in README.md and docs/', () => {
   const blocks = pages().flatMap(shellBlocks);
 
-  it('leaves out only blocks that cannot run locally, each for a stated reason', () => {
+  it('leaves out no request to the stack: only blocks that start a stack, deploy or call AWS', () => {
     const left = blocks.filter((block) => !runnable(block));
-    for (const block of left) expect(NOT_RUNNABLE.some(([pattern]) => pattern.test(block.code))).toBe(true);
+    expect(left.filter((block) => /\bcurl\b/.test(block.code)).map((block) => `${block.page}:${block.line}`)).toEqual([]);
     expect(blocks.filter(runnable).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('fail on a broken example: an HTTP error status, on its own or inside a command substitution', async () => {
+    const broken = (code: string) => bash(script([{ page: 'broken.md', line: 1, code }]), 30_000);
+    const missing = 'curl -s localhost:3000/api/v1/chat/rooms/641d731dee3408c461095a2b';
+    for (const code of [missing, `ROOM=$(${missing} | cat)\necho "went on with $ROOM"`]) {
+      const run = await broken(code);
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).not.toContain('went on');
+      expect(run.stderr).toContain('### broken.md:1');
+    }
+    expect((await broken(`ROOM=$(echo fine)\necho "went on with $ROOM"`)).stdout).toContain('went on with fine');
   });
 
   it('run as written against the local stack', async () => {
