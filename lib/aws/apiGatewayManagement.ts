@@ -1,5 +1,5 @@
 import { retryingFaults } from './retries';
-import { sendSigned, serviceError, type AwsTransport, type SignedRequest } from './signedRequest';
+import { restJsonError, sendSigned, type AwsTransport, type SignedRequest } from './signedRequest';
 
 /**
  * API Gateway's management API for one WebSocket stage: `{endpoint}/@connections/{id}`, signed for
@@ -18,17 +18,9 @@ export type PushResult = 'sent' | 'gone';
 /** The outcome of closing a connection: closed now, or it was gone already. */
 export type DisconnectResult = 'closed' | 'gone';
 
-/** API Gateway's error code: the `x-amzn-errortype` header, or the status's usual one. */
-const errorCode = (statusCode: number, headers: Record<string, string>): string =>
-  headers['x-amzn-errortype']?.split(':')[0] || (statusCode === 429 ? 'LimitExceededException' : statusCode === 403 ? 'ForbiddenException' : `Http${statusCode}`);
-
-const errorMessage = (body: string): string | undefined => {
-  try {
-    return (JSON.parse(body) as { message?: string }).message;
-  } catch {
-    return body || undefined;
-  }
-};
+/** API Gateway's error code for a status, where its answer names none. */
+const codeOfStatus = (statusCode: number): string | undefined =>
+  statusCode === 429 ? 'LimitExceededException' : statusCode === 403 ? 'ForbiddenException' : undefined;
 
 /**
  * One call on a connection. Any 2xx is success (API Gateway answers a post 200 and a delete 204;
@@ -45,15 +37,15 @@ const onConnection = <Done extends string>(
   done: Done,
 ): Promise<Done | 'gone'> =>
   retryingFaults(async () => {
-    const { statusCode, headers, body } = await sendSigned(api.transport, {
+    const response = await sendSigned(api.transport, {
       service: 'execute-api',
       endpoint: new URL(api.endpoint),
       path: `/@connections/${encodeURIComponent(connectionId)}`,
       ...request,
     });
-    if (statusCode >= 200 && statusCode < 300) return done;
-    if (statusCode === 410) return 'gone';
-    throw serviceError(`API Gateway ${operation}`, statusCode, errorCode(statusCode, headers), errorMessage(body));
+    if (response.statusCode >= 200 && response.statusCode < 300) return done;
+    if (response.statusCode === 410) return 'gone';
+    throw restJsonError(`API Gateway ${operation}`, response, codeOfStatus);
   });
 
 /** `PostToConnection`: push one text frame to one connection. */

@@ -1,19 +1,10 @@
 import { retryingFaults } from './retries';
-import { regionalEndpoint, sendSigned, serviceError, type AwsTransport } from './signedRequest';
+import { regionalEndpoint, restJsonError, sendSigned, type AwsTransport } from './signedRequest';
 
 export interface LambdaTransport extends AwsTransport {
   /** Lambda's URL; its regional endpoint when absent (serverless-offline's Lambda port locally). */
   endpoint?: URL;
 }
-
-const messageOf = (body: string): string | undefined => {
-  try {
-    const parsed = JSON.parse(body) as { message?: string; Message?: string };
-    return parsed.message ?? parsed.Message;
-  } catch {
-    return body || undefined;
-  }
-};
 
 /**
  * Lambda's `Invoke` with `InvocationType: Event` (one signed POST, lib/aws/signedRequest.ts):
@@ -24,7 +15,7 @@ const messageOf = (body: string): string | undefined => {
  */
 export const invokeAsync = (transport: LambdaTransport, functionName: string, payload: string): Promise<void> =>
   retryingFaults(async () => {
-    const { statusCode, headers, body } = await sendSigned(transport, {
+    const response = await sendSigned(transport, {
       service: 'lambda',
       endpoint: transport.endpoint ?? regionalEndpoint('lambda', transport.region),
       method: 'POST',
@@ -32,7 +23,6 @@ export const invokeAsync = (transport: LambdaTransport, functionName: string, pa
       headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
       body: payload,
     });
-    if (statusCode === 202) return;
-    const code = headers['x-amzn-errortype']?.split(':')[0] || (statusCode === 429 ? 'TooManyRequestsException' : `Http${statusCode}`);
-    throw serviceError('Lambda Invoke', statusCode, code, messageOf(body));
+    if (response.statusCode === 202) return;
+    throw restJsonError('Lambda Invoke', response, (statusCode) => (statusCode === 429 ? 'TooManyRequestsException' : undefined));
   });

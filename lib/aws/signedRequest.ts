@@ -73,3 +73,24 @@ export const serviceError = (service: string, statusCode: number, code: string |
     $metadata: { httpStatusCode: statusCode },
   });
 
+
+const messageOf = (body: string): string | undefined => {
+  try {
+    const parsed = JSON.parse(body) as { message?: string; Message?: string };
+    return parsed.message ?? parsed.Message;
+  } catch {
+    return body || undefined;
+  }
+};
+
+/**
+ * The refusal of a REST-JSON service (Lambda, API Gateway's management API) as `serviceError`:
+ * its code from the `x-amzn-errortype` header (what precedes any `:`), else the code the service
+ * gives that status, else `Http<status>`; its message from the JSON body, else the body itself.
+ */
+export const restJsonError = (
+  service: string,
+  { statusCode, headers, body }: SignedResponse,
+  codeOfStatus: (statusCode: number) => string | undefined,
+): Error =>
+  serviceError(service, statusCode, headers['x-amzn-errortype']?.split(':')[0] || codeOfStatus(statusCode) || `Http${statusCode}`, messageOf(body));
