@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { isAccessibleRoom, roomNotFound } from '../rooms/roomAccess';
+import { loadRoomFor } from '../rooms/roomAccess';
 import type { Room } from '../rooms/room';
 import { claimClientMessageId, getMessage, takeOverClientMessageId } from '../store/messages';
 import { getRoomByRef } from '../store/rooms';
@@ -44,8 +44,7 @@ export const claimFor = async (tenant: Tenant, actor: Actor, ref: string, messag
     if (!original) continue;
     const stored = await getMessage(tenant, ref, original._id);
     if (stored) {
-      const room = await getRoomByRef(tenant, ref);
-      if (!isAccessibleRoom(room, message.room_id, actor)) throw roomNotFound();
+      const { room } = await loadRoomFor(tenant, actor, message.room_id);
       return { stored, room };
     }
     if (now.getTime() - Date.parse(original.created_date) < ABANDONED_CLAIM_MS) return { write: original, ours: false };

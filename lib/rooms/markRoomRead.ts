@@ -2,13 +2,13 @@ import { AppError } from '../errors';
 import { deliverRoomEvent } from '../realtime/delivery';
 import { roomRead } from '../realtime/events';
 import { getMessage } from '../store/messages';
-import { advanceReadCursor, getRoomByRef } from '../store/rooms';
+import { advanceReadCursor } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { ParticipantRole } from './chatType';
 import type { MarkRoomReadRequest } from './markRoomReadRequest';
 import { readCursorOf } from './readState';
 import type { Room } from './room';
-import { isAccessibleRoom, participantRoleOf, roomNotFound, roomRefOf } from './roomAccess';
+import { loadRoomFor, participantRoleOf, roomNotFound, roomRefOf } from './roomAccess';
 
 export interface RoomRead {
   room: Room;
@@ -30,15 +30,10 @@ export const markRoomRead = async (tenant: Tenant, actor: Actor, roomId: string,
   const role = participantRoleOf(actor);
   if (!role) throw roomNotFound();
   const ref = roomRefOf(roomId);
-  const accessible = async (): Promise<Room> => {
-    const room = await getRoomByRef(tenant, ref);
-    if (!isAccessibleRoom(room, roomId, actor)) throw roomNotFound();
-    return room;
-  };
 
   const message = await getMessage(tenant, ref, request.message_id);
   if (!message || message.room_id !== roomId) {
-    await accessible();
+    await loadRoomFor(tenant, actor, roomId);
     throw new AppError('VALIDATION_ERROR', 'Request body is invalid', [{ path: 'message_id', message: 'is not a message of this room' }]);
   }
   const reader = { user_type: role, user_id: actor.userId };
@@ -51,7 +46,7 @@ export const markRoomRead = async (tenant: Tenant, actor: Actor, roomId: string,
   // Nothing moved: the cursor is already at or past this message, or the room or the caller's
   // seat went meanwhile. A cursor at this very message is this read, made by an earlier attempt
   // (a lost answer, an event not delivered): tell it again.
-  const room = await accessible();
+  const { room } = await loadRoomFor(tenant, actor, roomId);
   if (readCursorOf(room, role)?.message_id === message._id) {
     await deliverRoomEvent(tenant, room, roomRead(room, reader, message._id), { retryable: true });
   }
