@@ -94,6 +94,68 @@ interface AsyncApiOptions {
 const CHANNEL = { $ref: '#/channels/rooms' };
 const channelMessage = (key: string) => ({ $ref: `#/channels/rooms/messages/${key}` });
 
+/** The one channel: a connection carries every frame, authenticated at the upgrade. */
+const roomsChannel = () => ({
+  address: '/',
+  title: 'Rooms',
+  description: "One connection per client; it carries the events of every room of the token's person.",
+  servers: [{ $ref: '#/servers/api' }],
+  messages: Object.fromEntries(Object.keys(ALL_FRAMES).map((key) => [key, { $ref: `#/components/messages/${key}` }])),
+  bindings: {
+    ws: {
+      method: 'GET',
+      query: {
+        type: 'object',
+        properties: { token: { type: 'string', description: 'The JWT (browsers cannot set headers on a WebSocket)' } },
+      },
+      headers: {
+        type: 'object',
+        properties: { Authorization: { type: 'string', description: '`Bearer <jwt>` or the bare JWT, when there is no `?token=`' } },
+      },
+      bindingVersion: '0.1.0',
+    },
+  },
+});
+
+/** The service `send`s each event, and `receive`s pings, replying pong or error. */
+const operations = () => ({
+  ...Object.fromEntries(
+    Object.entries(SERVER_EVENTS).map(([key, frame]) => [
+      `send${pascal(key)}`,
+      { action: 'send', channel: CHANNEL, title: frame.title, summary: frame.summary, messages: [channelMessage(key)] },
+    ]),
+  ),
+  receivePing: {
+    action: 'receive',
+    channel: CHANNEL,
+    title: 'Ping',
+    summary: 'A client keeps its connection alive; every frame gets one answer.',
+    messages: [channelMessage('ping')],
+    reply: { channel: CHANNEL, messages: Object.keys(REPLIES).map(channelMessage) },
+  },
+});
+
+const components = () => ({
+  schemas: toJsonSchemas(
+    {
+      RoomData: roomDataSchema,
+      MessageData: messageDataSchema,
+      ...Object.fromEntries(Object.entries(ALL_FRAMES).map(([key, frame]) => [pascal(key), frame.payload])),
+    },
+    'output',
+  ),
+  messages: Object.fromEntries(
+    Object.entries(ALL_FRAMES).map(([key, frame]) => [
+      key,
+      { name: frame.name, title: frame.title, summary: frame.summary, contentType: 'application/json', payload: { $ref: `#/components/schemas/${pascal(key)}` } },
+    ]),
+  ),
+  securitySchemes: {
+    queryToken: { type: 'httpApiKey', name: 'token', in: 'query', description: 'The JWT as `?token=`; it wins over the header' },
+    authorizationHeader: { type: 'httpApiKey', name: 'Authorization', in: 'header', description: '`Bearer <jwt>`, or the bare JWT' },
+  },
+});
+
 /**
  * AsyncAPI 3.0 for the WebSocket API, from the zod schemas of its frames (lib/realtime/eventSchemas.ts,
  * which build on the HTTP API's roomData and messageData). It describes the service: it `send`s
@@ -121,64 +183,8 @@ export const asyncApiDocument = ({ websocketEndpoint }: AsyncApiOptions = {}) =>
         security: [{ $ref: '#/components/securitySchemes/queryToken' }, { $ref: '#/components/securitySchemes/authorizationHeader' }],
       },
     },
-    channels: {
-      rooms: {
-        address: '/',
-        title: 'Rooms',
-        description: "One connection per client; it carries the events of every room of the token's person.",
-        servers: [{ $ref: '#/servers/api' }],
-        messages: Object.fromEntries(Object.keys(ALL_FRAMES).map((key) => [key, { $ref: `#/components/messages/${key}` }])),
-        bindings: {
-          ws: {
-            method: 'GET',
-            query: {
-              type: 'object',
-              properties: { token: { type: 'string', description: 'The JWT (browsers cannot set headers on a WebSocket)' } },
-            },
-            headers: {
-              type: 'object',
-              properties: { Authorization: { type: 'string', description: '`Bearer <jwt>` or the bare JWT, when there is no `?token=`' } },
-            },
-            bindingVersion: '0.1.0',
-          },
-        },
-      },
-    },
-    operations: {
-      ...Object.fromEntries(
-        Object.entries(SERVER_EVENTS).map(([key, frame]) => [
-          `send${pascal(key)}`,
-          { action: 'send', channel: CHANNEL, title: frame.title, summary: frame.summary, messages: [channelMessage(key)] },
-        ]),
-      ),
-      receivePing: {
-        action: 'receive',
-        channel: CHANNEL,
-        title: 'Ping',
-        summary: 'A client keeps its connection alive; every frame gets one answer.',
-        messages: [channelMessage('ping')],
-        reply: { channel: CHANNEL, messages: Object.keys(REPLIES).map(channelMessage) },
-      },
-    },
-    components: {
-      schemas: toJsonSchemas(
-        {
-          RoomData: roomDataSchema,
-          MessageData: messageDataSchema,
-          ...Object.fromEntries(Object.entries(ALL_FRAMES).map(([key, frame]) => [pascal(key), frame.payload])),
-        },
-        'output',
-      ),
-      messages: Object.fromEntries(
-        Object.entries(ALL_FRAMES).map(([key, frame]) => [
-          key,
-          { name: frame.name, title: frame.title, summary: frame.summary, contentType: 'application/json', payload: { $ref: `#/components/schemas/${pascal(key)}` } },
-        ]),
-      ),
-      securitySchemes: {
-        queryToken: { type: 'httpApiKey', name: 'token', in: 'query', description: 'The JWT as `?token=`; it wins over the header' },
-        authorizationHeader: { type: 'httpApiKey', name: 'Authorization', in: 'header', description: '`Bearer <jwt>`, or the bare JWT' },
-      },
-    },
+    channels: { rooms: roomsChannel() },
+    operations: operations(),
+    components: components(),
   };
 };
