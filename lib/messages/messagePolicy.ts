@@ -37,7 +37,7 @@ export const maskingPolicyOf = (settings: MaskingSettings | undefined): MaskingP
 export const DEFAULT_EDIT_WINDOW_SECONDS = 15 * 60;
 
 /** The longest edit window a tenant may set: one week. */
-export const MAX_EDIT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
+const MAX_EDIT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 
 /** The registry's `edit_window_seconds`: 0 turns editing off. */
 export const editWindowSeconds = z.number().check(z.int('must be a whole number of seconds'), z.gte(0), z.lte(MAX_EDIT_WINDOW_SECONDS));

@@ -9,7 +9,7 @@ import { MAX_MESSAGE_CHARACTERS } from './sendMessageRequest';
 const maskedCount = z.optional(z.int().check(z.positive()));
 
 /** What the tenant's masking took out of the text, by kind. */
-export const moderationSchema = z.object({ phone: maskedCount, email: maskedCount, url: maskedCount }).check(
+const moderationSchema = z.object({ phone: maskedCount, email: maskedCount, url: maskedCount }).check(
   z.describe(
     'What the tenant\'s masking took out of the text, by kind (`{"phone": 1}`): each is replaced in `text` by a marker (`[phone removed]`, `[email removed]`, `[link removed]`) and the original is not stored. Absent when nothing was masked',
   ),

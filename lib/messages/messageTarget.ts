@@ -6,7 +6,7 @@ import { getRoomByRef } from '../store/rooms';
 import type { Actor, Tenant } from '../tenancy/tenant';
 import type { Message } from './message';
 
-export const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
+const messageNotFound = () => new AppError('MESSAGE_NOT_FOUND', 'Message not found');
 
 export const messageDeleted = () => new AppError('MESSAGE_DELETED', 'The message was deleted; it cannot be edited');
 
@@ -16,7 +16,7 @@ export const messageBusy = () => new AppError('SERVICE_UNAVAILABLE', 'The messag
 /** A change lost to a concurrent write reads both items again and tries again; this many losses in a row is overload. */
 export const CHANGE_ATTEMPTS = 5;
 
-export interface MessageTarget {
+interface MessageTarget {
   room: Room;
   message: Message;
 }

@@ -18,7 +18,7 @@ export const roomClosed = () => new AppError('ROOM_CLOSED', 'Room is closed; sta
 export const rateLimited = (retryAfterMs: number) =>
   new AppError('RATE_LIMITED', 'Too many messages; slow down', undefined, { retryAfterSeconds: retryAfterMs / 1000 });
 
-export type Recording =
+type Recording =
   /** The message is counted on the room: the room as read or written, and the counts just after the message. */
   | { room: Room; counts: ReadCounters }
   /**

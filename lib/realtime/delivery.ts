@@ -5,7 +5,7 @@ import { handOverToWebhooks, type WebhookSubscriber } from '../webhooks/enqueue'
 import type { RealtimeEvent } from './events';
 import { publishToRoom, undeliveredEvent } from './publisher';
 
-export interface DeliveryOptions {
+interface DeliveryOptions {
   /**
    * The caller's client retries the request idempotently (README: same request on 503), and a
    * retry that finds the write done delivers the event again. False for a send without

@@ -33,7 +33,7 @@ export interface DeliveryReport {
   reached: ParticipantRole[];
 }
 
-export interface PublishOptions {
+interface PublishOptions {
   now?: Date;
   /**
    * When to stop retrying failed lookups and pushes (epoch ms): the caller's request must still
@@ -46,7 +46,7 @@ export interface PublishOptions {
  * How long a publication keeps retrying what failed, on top of the store client's and the push's
  * own retries (3 attempts each). Short: the request that publishes is waiting to answer.
  */
-export const PUBLISH_RETRY_WINDOW_MS = 2000;
+const PUBLISH_RETRY_WINDOW_MS = 2000;
 
 /** Rounds of a publication: the first, and retries of what failed in it. */
 export const PUBLISH_ROUNDS = 3;
@@ -155,10 +155,8 @@ export const publishToRoom = async (
   tenant: TenantKeyScope,
   room: Room,
   event: RealtimeEvent,
-  // A Date is the `now` earlier callers passed.
-  options: PublishOptions | Date = {},
+  { now = new Date(), retryUntil = Date.now() + PUBLISH_RETRY_WINDOW_MS }: PublishOptions = {},
 ): Promise<DeliveryReport> => {
-  const { now = new Date(), retryUntil = Date.now() + PUBLISH_RETRY_WINDOW_MS } = options instanceof Date ? { now: options } : options;
   const report: DeliveryReport = { connections: 0, delivered: 0, gone: 0, expired: 0, failed: 0, complete: true, reached: [] };
   const endpoint = config.websocketEndpoint;
   if (!endpoint) return report;

@@ -38,7 +38,7 @@ const randomHex = (bytes: number): string => {
 export const objectId = (at: Date = new Date()): string => epochSeconds(at).toString(16).padStart(8, '0') + randomHex(8);
 
 /** How many numbers a generated room number draws from: `0` and seven random digits. */
-export const GENERATED_ROOM_NUMBERS = 10_000_000;
+const GENERATED_ROOM_NUMBERS = 10_000_000;
 
 /**
  * A generated room number: 8 digits with a leading zero. An order's number never starts with a

@@ -20,12 +20,12 @@ import { holderClause, sendRateClause, toRoom } from './roomItem';
  */
 
 /** What a change does to the room's preview of its message. */
-export type PreviewChange =
+type PreviewChange =
   | { kind: 'edit'; messageId: string; text: string; editedDate: string }
   | { kind: 'delete'; messageId: string; deletedDate: string };
 
 /** The room's part in a change of one of its messages. */
-export interface RoomChange {
+interface RoomChange {
   /** The slot the writer must still hold; undefined for an admin. */
   holder: SlotHolder | undefined;
   /** Edits only: the room must still be open. */
@@ -104,7 +104,7 @@ export const changeRoomOfMessage = async (tenant: TenantKeyScope, ref: string, r
 /** The message's own conditions: it exists (no write creates it), belongs to this incarnation and is not deleted. */
 const liveMessageConditions = ['attribute_exists(pk)', '#room = :roomId', 'attribute_not_exists(#deleted)'];
 
-export interface StoredEdit {
+interface StoredEdit {
   roomId: string;
   messageId: string;
   sender: { id: string; type: string };
@@ -160,7 +160,7 @@ export const editStoredMessage = (tenant: TenantKeyScope, ref: string, edit: Sto
     return toMessage(Attributes!);
   });
 
-export interface StoredDeletion {
+interface StoredDeletion {
   roomId: string;
   messageId: string;
   /** Whose message it must be; undefined when an admin deletes it. */

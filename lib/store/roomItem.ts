@@ -79,7 +79,7 @@ const recordedOf = (stored: Record<string, unknown>): RecordedMessage[] => {
   return recorded;
 };
 
-export interface RecordedClause {
+interface RecordedClause {
   set: string;
   condition: string;
   names: Record<string, string>;

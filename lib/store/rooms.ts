@@ -162,7 +162,7 @@ export interface MessageTouch extends RoomTouch {
  * `afterRetries`: the SDK had sent the update more than once, so an earlier attempt whose answer
  * was lost may have applied it.
  */
-export type MessageRecording = { recorded: Room } | { recorded?: undefined; afterRetries: boolean };
+type MessageRecording = { recorded: Room } | { recorded?: undefined; afterRetries: boolean };
 
 const sdkAttempts = (error: unknown): number => (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
 
