@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as z from '../lib/zod';
+import { targetRegistry } from './registryTarget';
 
 /** Where a command writes: JSON results to `out`, notes and errors to `err`, one line each. */
 export interface CliOutput {
@@ -42,6 +43,27 @@ export const parseCommandLine = <T extends OptionsConfig>(
 
 /** The option values a command line of these options gives. */
 export type OptionValues<T extends OptionsConfig> = ReturnType<typeof parseCommandLine<T>>['values'];
+
+/**
+ * A command line of TARGET_OPTIONS and the command's own: after --help, the usage and nothing
+ * (undefined); otherwise the store of --stage (or the local one) is targeted and the line returned.
+ */
+export const parseTargetedCommandLine = <T extends OptionsConfig & typeof TARGET_OPTIONS>(
+  args: string[],
+  options: T,
+  usage: string,
+  output: CliOutput,
+  Usage: new (message: string) => UsageError = UsageError,
+) => {
+  const line = parseCommandLine(args, options, Usage);
+  const { help, stage, region } = line.values as { help?: boolean; stage?: string; region?: string };
+  if (help) {
+    output.err(usage);
+    return undefined;
+  }
+  targetRegistry({ stage, region });
+  return line;
+};
 
 /** One line: a schema's complaints name the fields, like the API's error bodies do. */
 const oneLine = (error: unknown, table: string): string => {

@@ -8,8 +8,7 @@
  * notes go to stderr; a refusal is one line on stderr and exit code 1 (2 for a wrong command line).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
-import { targetRegistry } from './registryTarget';
+import { parseTargetedCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
 
 const USAGE = `usage: npm run --silent privacy -- <command> [--stage <name>] [--region <region>]
   export <client_id> <role> <user_id> [--out <file.json>] [--room <_id>]... [--scan]
@@ -71,10 +70,8 @@ const run = async (command: string | undefined, args: string[], values: Values, 
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
 export const privacyCli = (argv: string[], output: CliOutput): Promise<number> =>
   runCommand({ name: 'privacy', usage: USAGE }, output, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) return output.err(USAGE);
-    targetRegistry({ stage: values.stage, region: values.region });
-    await run(positionals[0], positionals.slice(1), values, output);
+    const line = parseTargetedCommandLine(argv, OPTIONS, USAGE, output);
+    if (line) await run(line.positionals[0], line.positionals.slice(1), line.values, output);
   });
 
 if (require.main === module) runMain(privacyCli);

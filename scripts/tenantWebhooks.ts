@@ -4,8 +4,7 @@
  * deployed one, JSON lines on stdout, one line on stderr and exit 1 on a refusal (2 for a wrong
  * command line).
  */
-import { parseCommandLine, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
-import { targetRegistry } from './registryTarget';
+import { parseTargetedCommandLine, TARGET_OPTIONS, UsageError, type CliOutput, type OptionValues } from './cli';
 
 const WEBHOOK_USAGE = `usage: npm run --silent tenant -- webhook <command> [--stage <name>] [--region <region>]
   add <client_id> --url <https url> --events <event,...>   (events: message.created, room.opened, room.closed, participant.reassigned)
@@ -75,8 +74,6 @@ const run = async (positionals: string[], values: Values, { out, err }: CliOutpu
 
 /** Run one `webhook` command line (the words after `webhook`); throws what tenantCli reports. */
 export const tenantWebhooksCli = async (argv: string[], output: CliOutput): Promise<void> => {
-  const { values, positionals } = parseCommandLine(argv, OPTIONS, WebhookUsageError);
-  if (values.help) return output.err(WEBHOOK_USAGE);
-  targetRegistry({ stage: values.stage, region: values.region });
-  await run(positionals, values, output);
+  const line = parseTargetedCommandLine(argv, OPTIONS, WEBHOOK_USAGE, output, WebhookUsageError);
+  if (line) await run(line.positionals, line.values, output);
 };

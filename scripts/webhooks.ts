@@ -6,8 +6,7 @@
  * with `--stage`. JSON lines on stdout; a refusal is one line on stderr and exit code 1 (2 for a
  * wrong command line).
  */
-import { parseCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput } from './cli';
-import { targetRegistry } from './registryTarget';
+import { parseTargetedCommandLine, runCommand, runMain, TARGET_OPTIONS, UsageError, type CliOutput } from './cli';
 
 const USAGE = `usage: npm run --silent webhooks -- <command> [--stage <name>] [--region <region>]
   failed [--tenant <client_id>]    deliveries that failed every attempt (kept 7 days)
@@ -40,10 +39,8 @@ const run = async (positionals: string[], tenant: string | undefined, { out, err
 /** Run one command line; resolves to the exit code (0 done, 1 refused, 2 wrong command line). */
 export const webhooksCli = (argv: string[], output: CliOutput): Promise<number> =>
   runCommand({ name: 'webhooks', usage: USAGE }, output, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) return output.err(USAGE);
-    targetRegistry({ stage: values.stage, region: values.region });
-    await run(positionals, values.tenant, output);
+    const line = parseTargetedCommandLine(argv, OPTIONS, USAGE, output);
+    if (line) await run(line.positionals, line.values.tenant, output);
   });
 
 if (require.main === module) runMain(webhooksCli);
