@@ -1,3 +1,4 @@
+import type { ContactSpan } from './contactFinder';
 import type { MaskedKind, MaskingPolicy } from './messagePolicy';
 import { MAX_MESSAGE_CHARACTERS } from './sendMessageRequest';
 
@@ -17,14 +18,8 @@ export interface MaskedText {
   moderation?: Moderation;
 }
 
-interface Span {
-  kind: MaskedKind;
-  start: number;
-  end: number;
-}
-
 /** `text` with each span of a masked kind replaced by its marker, and the count per kind. */
-const replaceSpans = (text: string, spans: readonly Span[], kinds: readonly MaskedKind[], moderation: Moderation): string => {
+const replaceSpans = (text: string, spans: readonly ContactSpan[], kinds: readonly MaskedKind[], moderation: Moderation): string => {
   let out = '';
   let from = 0;
   for (const span of [...spans].sort((a, b) => a.start - b.start)) {

@@ -93,8 +93,10 @@ export const sendMessage = async (
 
   const recording = await recordOnRoom(tenant, actor, ref, message, now);
   if ('refused' in recording) {
-    if (ours && recording.wroteNothing) await deleteAttachments(tenant, roomId, message._id, message.attachments ?? []);
-    if (request.client_message_id && ours && recording.wroteNothing) await releaseClientMessageId(tenant, ref, message);
+    if (ours && recording.wroteNothing) {
+      await deleteAttachments(tenant, roomId, message._id, message.attachments ?? []);
+      if (request.client_message_id) await releaseClientMessageId(tenant, ref, message);
+    }
     throw recording.refused;
   }
 
