@@ -59,7 +59,7 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     faults = injectStoreFaults(1, { tenants: [tenant1], ...options });
     const failed = await sendOnce();
     expect(failed.status).toBe(503);
-    expect(failed.headers['Retry-After']).toBeDefined();
+    expect(failed.headers['Retry-After']).toMatch(/^[1-9]\d*$/);
     faults.stop();
 
     const retried = await sendOnce();
@@ -74,11 +74,11 @@ describe('a send answered 503 and sent again with the same client_message_id', (
     const { room, agent } = await openConversation();
     const t0 = new Date();
     faults = injectStoreFaults(1, { tenants: [tenant1], when: TOUCH });
-    await expect(send(agent, room._id, 'first words', 'abandoned', t0)).rejects.toBeDefined();
+    await expect(send(agent, room._id, 'first words', 'abandoned', t0)).rejects.toThrow('injected throttling');
     faults.stop();
     faults = injectStoreFaults(1, { tenants: [tenant1], when: MESSAGE_PUT });
-    await expect(send(agent, room._id, 'first words', 'recent', t0)).rejects.toBeDefined();
-    await expect(send(agent, room._id, 'first words', 'counted', t0)).rejects.toBeDefined();
+    await expect(send(agent, room._id, 'first words', 'recent', t0)).rejects.toThrow('injected throttling');
+    await expect(send(agent, room._id, 'first words', 'counted', t0)).rejects.toThrow('injected throttling');
     faults.stop();
 
     // Soon after: the first attempt may still be running; the retry completes that same message
