@@ -12,7 +12,7 @@ export const DOWNLOAD_URL_SECONDS = 15 * 60;
 export const PENDING_RECORD_SECONDS = 2 * 24 * 3600;
 
 /** Images are shown inline; anything else is downloaded (`Content-Disposition: attachment`). */
-export const isInline = (contentType: string): boolean => contentType.startsWith('image/');
+const isInline = (contentType: string): boolean => contentType.startsWith('image/');
 
 /** An upload requested for a room, as stored until it is sent (lib/store/attachments.ts). */
 export interface AttachmentRecord {

@@ -21,7 +21,7 @@ export const ATTACHMENT_TYPES = Object.keys(VERIFIABLE_TYPES) as AttachmentType[
 
 /** What a tenant allows unless its registry record says otherwise. */
 export const DEFAULT_ATTACHMENT_TYPES: readonly AttachmentType[] = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
-export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** The most a tenant may set: a chat is not a file store, and one copy must fit a Lambda's time. */
 export const MAX_ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;

@@ -4,7 +4,7 @@ import { ATTACHMENT_TYPES, MAX_ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS_PER_MESSAGE
 export const MAX_ATTACHMENT_NAME_CHARACTERS = 255;
 
 /** An attachment id as the upload request returned it: a ULID. */
-export const attachmentIdText = z
+const attachmentIdText = z
   .string({ error: 'must be a string' })
   .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an attachment _id from POST /api/v1/chat/rooms/{_id}/attachments'));
 

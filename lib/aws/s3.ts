@@ -7,7 +7,7 @@ import { ConfiguredRetryStrategy, S3Client } from './s3Sdk';
  * LOCAL DEVELOPMENT ONLY: the one account the local S3 (s3rver) knows. It signs locally what the
  * tenant-access role's credentials sign on a deployed stage.
  */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export interface S3ClientOptions {
   /** The tenant-access role's credentials where there is one; the function's own otherwise. */

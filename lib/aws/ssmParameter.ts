@@ -66,7 +66,7 @@ export interface CachedParameterOptions {
 }
 
 /** How long the value held is kept after a failed refresh, by default, before SSM is asked again. */
-export const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
+const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
 
 /**
  * A SecureString kept in the warm container for at most `maxAgeMs`, so a warm request makes no SSM

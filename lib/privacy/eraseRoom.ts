@@ -14,7 +14,7 @@ import type { PersonRef } from './person';
  * so it identifies no one; it is the same for their slot and all their messages in that room, so
  * the others' conversation stays coherent, and differs between rooms, so rooms cannot be linked.
  */
-export const newAnonymousId = (): string => `erased-${randomBytes(8).toString('hex')}`;
+const newAnonymousId = (): string => `erased-${randomBytes(8).toString('hex')}`;
 
 export const isAnonymousId = (id: string | undefined): boolean => id !== undefined && /^erased-[0-9a-f]{16}$/.test(id);
 

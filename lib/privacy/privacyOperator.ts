@@ -14,7 +14,7 @@ import type { ErasureData, PersonExport } from './privacySchemas';
  * admin routes, without a request's time limit, and optionally with more rooms than the person's
  * index names (OperatorOptions.findRooms).
  */
-export const personCommand = z.extend(erasePersonRequest, { client_id: platformId });
+const personCommand = z.extend(erasePersonRequest, { client_id: platformId });
 
 export type PersonCommand = z.input<typeof personCommand>;
 

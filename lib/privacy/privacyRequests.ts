@@ -6,7 +6,7 @@ import { PARTICIPANT_ROLES } from '../rooms/chatType';
 import { roomIdParam } from '../rooms/roomParams';
 
 /** Rooms a request may name besides those the person's index finds (rooms they were reassigned out of). */
-export const MAX_NAMED_ROOMS = 100;
+const MAX_NAMED_ROOMS = 100;
 
 const role = z.enum(PARTICIPANT_ROLES, { error: `must be one of ${PARTICIPANT_ROLES.join(', ')}` });
 

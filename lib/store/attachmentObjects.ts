@@ -13,7 +13,7 @@ import { addObjectGuard, objectKeyViolation, TenantGuardError } from './tenantGu
  */
 
 /** Set by every upload form and removed by the copy a send makes: the bucket's lifecycle rule deletes what still has it after a day. */
-export const PENDING_TAG = { key: 'pending', value: 'true' } as const;
+const PENDING_TAG = { key: 'pending', value: 'true' } as const;
 const PENDING_TAGGING = `<Tagging><TagSet><Tag><Key>${PENDING_TAG.key}</Key><Value>${PENDING_TAG.value}</Value></Tag></TagSet></Tagging>`;
 
 const MAX_TENANT_CLIENTS = 256;

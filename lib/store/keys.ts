@@ -150,7 +150,7 @@ export const expiryBucketOfDay = (tenant: TenantKeyScope, day: string): string =
 /** True if a key read back from the store addresses this tenant's data (guards keys from an index). */
 export const isTenantKey = (tenant: TenantKeyScope, key: string): boolean => key.startsWith(tenantPrefix(tenant));
 
-export const ATTACHMENT_SK_PREFIX = 'ATT#';
+const ATTACHMENT_SK_PREFIX = 'ATT#';
 
 /**
  * An upload requested for a room (lib/store/attachments.ts): in the room's partition, so the

@@ -20,7 +20,7 @@ import { deleteItem, queryAllItems } from './tenantItems';
  * Failed: `T#<client_id>#WEBHOOK#FAILED`, keyed by delivery id, dropped by the table's TTL after
  * the retention the caller gives.
  */
-export const WEBHOOK_QUEUE_SHARDS = 4;
+const WEBHOOK_QUEUE_SHARDS = 4;
 
 export interface DeliveryRecord {
   /** `<client_id>.<endpoint_id>.<webhook-id>`: one per event and endpoint, the same on every attempt. */

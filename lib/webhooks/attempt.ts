@@ -5,10 +5,10 @@ import { guardedLookup } from './addressPolicy';
 import { parseWebhookUrl } from './webhookUrl';
 
 /** One attempt may take this long, connection to last byte kept; then it counts as failed. */
-export const ATTEMPT_TIMEOUT_MS = 5000;
+const ATTEMPT_TIMEOUT_MS = 5000;
 
 /** At most this much of an endpoint's answer is kept, for the operator to see why it failed. */
-export const KEPT_RESPONSE_BYTES = 1024;
+const KEPT_RESPONSE_BYTES = 1024;
 
 export interface AttemptRequest {
   url: string;

@@ -39,11 +39,11 @@ const advisory = async (what: string, work: () => Promise<unknown>): Promise<voi
 };
 
 /** The endpoints of a tenant, as its registry record holds them now (a cache period old at most). */
-export const endpointsOf = async (deps: DeliveryDeps, clientId: string): Promise<WebhookEndpoint[]> =>
+const endpointsOf = async (deps: DeliveryDeps, clientId: string): Promise<WebhookEndpoint[]> =>
   (await deps.registry.get(clientId))?.webhooks ?? [];
 
 /** One signed POST of a delivery to its endpoint; the signature's timestamp is the real time of sending. */
-export const attemptOnce = (deps: DeliveryDeps, endpoint: WebhookEndpoint, delivery: Pick<DeliveryRecord, 'webhook_id' | 'body'>): Promise<AttemptOutcome> =>
+const attemptOnce = (deps: DeliveryDeps, endpoint: WebhookEndpoint, delivery: Pick<DeliveryRecord, 'webhook_id' | 'body'>): Promise<AttemptOutcome> =>
   attemptDelivery({
     url: endpoint.url,
     headers: webhookHeaders(signingSecrets(endpoint, deps.now()), delivery.webhook_id, new Date(), delivery.body),
@@ -66,7 +66,7 @@ const withOutcome = <T extends DeliveryRecord>(record: T, outcome: AttemptOutcom
 export const tenantOfDelivery = (deliveryId: string) => ({ clientId: deliveryId.split('.')[0]! });
 
 /** Give a delivery up: kept as failed for FAILED_RETENTION_MS, for `npm run webhooks -- failed` and replay. */
-export const giveUp = async (deps: DeliveryDeps, record: DeliveryRecord, reason: FailedDelivery['reason']): Promise<void> => {
+const giveUp = async (deps: DeliveryDeps, record: DeliveryRecord, reason: FailedDelivery['reason']): Promise<void> => {
   const now = deps.now();
   const { due_at: _due, ...kept } = record as DeliveryRecord & { due_at?: number };
   await putFailedDelivery(tenantOfDelivery(record.delivery_id), { ...kept, failed_at: now, reason }, now + FAILED_RETENTION_MS);

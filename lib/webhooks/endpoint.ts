@@ -5,14 +5,14 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './events';
 export const MAX_ENDPOINTS_PER_TENANT = 10;
 
 /** `whsec_` and the base64 of the key, as the Standard Webhooks libraries read it. */
-export const webhookSecret = z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ and a base64 key'));
+const webhookSecret = z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ and a base64 key'));
 
 /**
  * One signing secret of an endpoint. The newest comes first; after a rotation the previous one
  * keeps signing too (a second signature in the same header) until `expires_at` (epoch ms), so the
  * tenant can switch its verifier over without rejecting anything.
  */
-export const endpointSecret = z.object({
+const endpointSecret = z.object({
   secret: webhookSecret,
   expires_at: z.optional(z.number().check(z.int(), z.positive())),
 });
@@ -22,7 +22,7 @@ export const endpointSecret = z.object({
  * from the record it already loaded which events have a subscriber, so a tenant without endpoints
  * costs nothing extra.
  */
-export const webhookEndpoint = z.object({
+const webhookEndpoint = z.object({
   id: z.string().check(z.regex(/^ep_[A-Za-z0-9]{8,40}$/, 'must be ep_ and letters or digits')),
   url: z.string().check(z.minLength(1), z.maxLength(2048)),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1)),

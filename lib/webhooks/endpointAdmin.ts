@@ -17,10 +17,10 @@ export class WebhookAdminError extends Error {
 }
 
 /** How long the previous secret keeps signing after a rotation, by default. */
-export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
+const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
 
 /** What an operator sees of an endpoint: everything but its secrets. */
-export const endpointSummary = (endpoint: WebhookEndpoint) => {
+const endpointSummary = (endpoint: WebhookEndpoint) => {
   const { secrets, ...rest } = endpoint;
   const previous = secrets[1];
   return { ...rest, ...(previous?.expires_at !== undefined && { previous_secret_expires_at: new Date(previous.expires_at).toISOString() }) };
@@ -28,7 +28,7 @@ export const endpointSummary = (endpoint: WebhookEndpoint) => {
 
 export type EndpointSummary = ReturnType<typeof endpointSummary>;
 
-export const parseEvents = (text: string | undefined): WebhookEventType[] => {
+const parseEvents = (text: string | undefined): WebhookEventType[] => {
   const events = (text ?? '')
     .split(',')
     .map((event) => event.trim())

@@ -12,7 +12,7 @@ export class DeliveryNotFound extends Error {
 }
 
 /** A failed delivery as an operator reads it: times as ISO text, the body as sent. */
-export const failedSummary = (failed: FailedDelivery) => ({
+const failedSummary = (failed: FailedDelivery) => ({
   delivery_id: failed.delivery_id,
   client_id: tenantOfDelivery(failed.delivery_id).clientId,
   endpoint_id: failed.endpoint_id,

@@ -33,7 +33,7 @@ export const webhookIdOf = (eventId: string): string =>
   `msg_${createHash('sha256').update(eventId).digest('base64url').slice(0, 27)}`;
 
 /** Participants of the room whose slot the publication reached on no connection. */
-export const offlineParticipants = (room: Room, reached: readonly ParticipantRole[]): OfflineParticipant[] =>
+const offlineParticipants = (room: Room, reached: readonly ParticipantRole[]): OfflineParticipant[] =>
   PARTICIPANT_ROLES.flatMap((role) => {
     const userId = room.participants[role]?.user_id;
     return userId && !reached.includes(role) ? [{ user_type: role, user_id: userId }] : [];

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
  * of "<webhook-id>.<webhook-timestamp>.<body>">`, one per secret, space-separated, so a receiver
  * that knows either secret of a rotation verifies the delivery.
  */
-export const signatureHeader = (secrets: readonly string[], webhookId: string, signedAt: Date, body: string): string =>
+const signatureHeader = (secrets: readonly string[], webhookId: string, signedAt: Date, body: string): string =>
   secrets.map((secret) => new Webhook(secret).sign(webhookId, signedAt, body)).join(' ');
 
 /** A new signing secret: 32 random bytes, base64, with the specification's `whsec_` prefix. */

@@ -36,25 +36,25 @@ const { event: _closedEvent, ...roomClosedData } = roomClosedEvent.shape;
 const { event: _openedEvent, ...roomOpenedData } = roomOpenedEvent.shape;
 const { event: _reassignedEvent, ...participantReassignedData } = participantReassignedEvent.shape;
 
-export const messageCreatedWebhook = envelope(
+const messageCreatedWebhook = envelope(
   'message.created',
   z.object({ ...messageCreatedData, offline_participants: z.array(offlineParticipant) }),
   'A participant sent a message. `offline_participants` lists who the WebSocket did not reach.',
 );
 
-export const messageUpdatedWebhook = envelope('message.updated', z.object(messageUpdatedData), 'The sender edited a message: its new text and `edited_date`.');
+const messageUpdatedWebhook = envelope('message.updated', z.object(messageUpdatedData), 'The sender edited a message: its new text and `edited_date`.');
 
-export const messageDeletedWebhook = envelope(
+const messageDeletedWebhook = envelope(
   'message.deleted',
   z.object(messageDeletedData),
   'A message was deleted by its sender or an admin: the tombstone (`deleted: true`, `deleted_date`, no text). Delete your copies of its text and files.',
 );
 
-export const roomClosedWebhook = envelope('room.closed', z.object(roomClosedData), 'The room was closed.');
+const roomClosedWebhook = envelope('room.closed', z.object(roomClosedData), 'The room was closed.');
 
-export const roomOpenedWebhook = envelope('room.opened', z.object(roomOpenedData), 'startChat reopened a closed room.');
+const roomOpenedWebhook = envelope('room.opened', z.object(roomOpenedData), 'startChat reopened a closed room.');
 
-export const participantReassignedWebhook = envelope(
+const participantReassignedWebhook = envelope(
   'participant.reassigned',
   z.object(participantReassignedData),
   'An admin gave a slot to someone else: `participant` is the new holder. The previous holder has lost the room (their WebSocket hears nothing of it).',
