@@ -12,8 +12,8 @@ import type { Locator, Page } from 'playwright-core';
 import { playgroundUrl } from '../../scripts/local/playground';
 import { newId } from '../http/chatApi';
 import { get, request, SEED_BODY, tokenFor } from '../support/api';
-import { ARTIFACTS_DIRECTORY, launchChromium, type Browser } from '../support/browser';
-import { API_URL, checkPageResponses, expectAlert, paneOf, roomState, send, startChat as startChatOn } from './playgroundPage';
+import { ARTIFACTS_DIRECTORY, type Browser } from '../support/browser';
+import { API_URL, checkPageResponses, expectAlert, launchPlayground, paneOf, roomState, send, startChat as startChatOn } from './playgroundPage';
 
 let browser: Browser;
 let page: Page;
@@ -42,10 +42,7 @@ let contract: ReturnType<typeof checkPageResponses>;
 
 beforeAll(async () => {
   await loadFunctions();
-  browser = await launchChromium();
-  contract = checkPageResponses(browser.context);
-  page = await browser.context.newPage();
-  page.on('pageerror', (error) => uncaught.push(error.message));
+  ({ browser, contract, page } = await launchPlayground(uncaught));
 }, 30_000);
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 /** What the playground's browser tests share: the stack's address, the page's parts by role, the contract check. */
 import type { BrowserContext, Locator, Page, Response } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { assertHttpContract } from '../support/contract';
 
 export const API_URL = (): string => {
@@ -36,6 +37,15 @@ export const checkPageResponses = (context: BrowserContext) => {
     pending.add(checked);
   });
   return { settle: async () => void (await Promise.all(pending)) };
+};
+
+/** Chromium with its responses held to the contract, and a page whose uncaught errors go to `uncaught`. */
+export const launchPlayground = async (uncaught: string[]) => {
+  const browser = await launchChromium();
+  const contract = checkPageResponses(browser.context);
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => uncaught.push(error.message));
+  return { browser, contract, page };
 };
 
 export const paneOf = (page: Page, name: string): Locator => page.getByRole('region', { name, exact: true });

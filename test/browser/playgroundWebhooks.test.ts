@@ -12,9 +12,9 @@ import { webhookIdOf } from '../../lib/webhooks/payload';
 import { playgroundUrl } from '../../scripts/local/playground';
 import { localWebhookUrl } from '../../scripts/local/seed';
 import { newId } from '../http/chatApi';
-import { ARTIFACTS_DIRECTORY, launchChromium, type Browser } from '../support/browser';
+import { ARTIFACTS_DIRECTORY, type Browser } from '../support/browser';
 import { PLAYGROUND_WEBHOOK_TENANT } from '../support/localStack';
-import { API_URL, checkPageResponses, paneOf, roomState, send, startChat } from './playgroundPage';
+import { API_URL, checkPageResponses, launchPlayground, paneOf, roomState, send, startChat } from './playgroundPage';
 
 let browser: Browser;
 let page: Page;
@@ -22,10 +22,7 @@ let contract: ReturnType<typeof checkPageResponses>;
 const uncaught: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  contract = checkPageResponses(browser.context);
-  page = await browser.context.newPage();
-  page.on('pageerror', (error) => uncaught.push(error.message));
+  ({ browser, contract, page } = await launchPlayground(uncaught));
 }, 30_000);
 
 afterAll(async () => {
