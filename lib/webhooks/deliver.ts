@@ -8,7 +8,7 @@ import type { AddressRules } from './addressPolicy';
 import { attemptDelivery, type AttemptOutcome } from './attempt';
 import { signingSecrets, type WebhookEndpoint } from './endpoint';
 import { disableIfFailing, noteFailure, noteSuccess } from './health';
-import type { WebhookJob } from './payload';
+import { deliveryIdOf, tenantOfDelivery, type WebhookJob } from './payload';
 import { FAILED_RETENTION_MS, nextAttemptAt } from './schedule';
 import { webhookHeaders } from './signing';
 import { addressRules } from './webhookUrl';
@@ -61,9 +61,6 @@ const withOutcome = <T extends DeliveryRecord>(record: T, outcome: AttemptOutcom
     ...(outcome.response !== undefined && { last_response: outcome.response }),
   } as T;
 };
-
-/** The tenant a delivery belongs to: its id starts with the client id. */
-export const tenantOfDelivery = (deliveryId: string) => ({ clientId: deliveryId.split('.')[0]! });
 
 /** Give a delivery up: kept as failed for FAILED_RETENTION_MS, for `npm run webhooks -- failed` and replay. */
 const giveUp = async (deps: DeliveryDeps, record: DeliveryRecord, reason: FailedDelivery['reason']): Promise<void> => {
@@ -118,7 +115,7 @@ export const fanOut = async (deps: DeliveryDeps, job: WebhookJob): Promise<Recor
       }
       const record = withOutcome<DeliveryRecord>(
         {
-          delivery_id: `${job.client_id}.${endpoint.id}.${job.webhook_id}`,
+          delivery_id: deliveryIdOf(job.client_id, endpoint.id, job.webhook_id),
           endpoint_id: endpoint.id,
           webhook_id: job.webhook_id,
           event_type: job.type,

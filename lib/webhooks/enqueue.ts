@@ -8,7 +8,7 @@ import { functionTransport } from '../store/client';
 import type { TenantKeyScope } from '../store/keys';
 import { putPendingDelivery } from '../store/webhooks';
 import type { WebhookEventType } from './events';
-import { webhookJob, type WebhookJob } from './payload';
+import { deliveryIdOf, webhookJob, type WebhookJob } from './payload';
 import { webhookConfig } from './webhookConfig';
 
 /** What the request path knows of a tenant's webhooks: from the tenant record it already loaded. */
@@ -28,7 +28,7 @@ export const FAN_OUT_ENDPOINT = '*';
  */
 export const queueJob = async (tenant: TenantKeyScope, job: WebhookJob, now = Date.now()): Promise<void> => {
   await putPendingDelivery(tenant, {
-    delivery_id: `${job.client_id}.${FAN_OUT_ENDPOINT}.${job.webhook_id}`,
+    delivery_id: deliveryIdOf(job.client_id, FAN_OUT_ENDPOINT, job.webhook_id),
     endpoint_id: FAN_OUT_ENDPOINT,
     webhook_id: job.webhook_id,
     event_type: job.type,

@@ -1,7 +1,7 @@
 import { platformId } from '../ids';
 import { listTenantRecords } from '../store/tenants';
 import { deleteFailedDelivery, getFailedDelivery, listFailedDeliveries, putPendingDelivery, type FailedDelivery } from '../store/webhooks';
-import { tenantOfDelivery } from './deliver';
+import { tenantOfDelivery } from './payload';
 
 /**
  * Operator actions on deliveries that ran out of attempts (`npm run webhooks`): see them, and

@@ -32,6 +32,12 @@ export interface WebhookJob {
 export const webhookIdOf = (eventId: string): string =>
   `msg_${createHash('sha256').update(eventId).digest('base64url').slice(0, 27)}`;
 
+/** A delivery's id, `<client_id>.<endpoint_id>.<webhook-id>`: one per event and endpoint, the same on every attempt. */
+export const deliveryIdOf = (clientId: string, endpointId: string, webhookId: string): string => `${clientId}.${endpointId}.${webhookId}`;
+
+/** The tenant a delivery belongs to: its id starts with the client id. */
+export const tenantOfDelivery = (deliveryId: string) => ({ clientId: deliveryId.split('.')[0]! });
+
 /** Participants of the room whose slot the publication reached on no connection. */
 const offlineParticipants = (room: Room, reached: readonly ParticipantRole[]): OfflineParticipant[] =>
   PARTICIPANT_ROLES.flatMap((role) => {

@@ -4,9 +4,10 @@ import { metrics, MetricUnit } from '../metrics';
 import { listTenantRecords } from '../store/tenants';
 import { deletePendingDelivery, dueDeliveries, type PendingDelivery } from '../store/webhooks';
 import type { TenantRecord } from '../tenancy/tenant';
-import { attemptPending, fanOut, tenantOfDelivery, type AttemptResult, type DeliveryDeps } from './deliver';
+import { attemptPending, fanOut, type AttemptResult, type DeliveryDeps } from './deliver';
 import { FAN_OUT_ENDPOINT } from './enqueue';
 import { isWebhookEventType } from './events';
+import { tenantOfDelivery } from './payload';
 import { addressRules } from './webhookUrl';
 
 /** Due deliveries read per Query round, and attempted at once within a tenant. */
