@@ -2,7 +2,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { config } from '../lib/config';
 import type { PersonRef } from '../lib/privacy/person';
 import { createDocumentClient } from '../lib/store/client';
-import { messageDedupeKey, roomPartition, type TenantKeyScope } from '../lib/store/keys';
+import { messageDedupePrefix, roomPartition, type TenantKeyScope } from '../lib/store/keys';
 
 /**
  * The operator's `--scan` (npm run privacy): the room partitions of a tenant that hold messages
@@ -22,7 +22,7 @@ export const scanRoomRefsOfPerson = async (
   client: DynamoDBDocumentClient = createDocumentClient(),
 ): Promise<{ refs: string[]; itemsRead: number }> => {
   const rooms = roomPartition(tenant, '');
-  const claims = messageDedupeKey(tenant, '', { type: person.role, id: person.userId }, '').sk;
+  const claims = messageDedupePrefix({ type: person.role, id: person.userId });
   const refs = new Set<string>();
   let itemsRead = 0;
   let startKey: Record<string, unknown> | undefined;
